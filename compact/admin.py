@@ -1,0 +1,41 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from compact.models import Agreement, PublicParty, Signature, WrittenApplication
+
+
+@admin.register(PublicParty)
+class PublicPartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    search_fields = ["name"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(TranslationAdmin):
+    list_display = ["title", "version_label", "status", "adopted_on", "review_due"]
+    list_filter = ["status"]
+    filter_horizontal = ["public_parties"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    """Signatures are history: the admin may read them, never delete them."""
+
+    list_display = ["organisation", "agreement", "channel", "signed_at", "withdrawn_at"]
+    list_filter = ["channel", "agreement"]
+    search_fields = ["organisation__name", "signer_name"]
+    list_select_related = ["organisation", "agreement"]
+    raw_id_fields = ["organisation", "signed_by", "approved_by", "withdrawn_by", "application"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WrittenApplication)
+class WrittenApplicationAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "agreement", "status", "submitted_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["organisation", "submitted_by", "decided_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,276 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicParty(models.Model):
+    """A municipality or region that is party to the compact."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MUNICIPALITY)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("public party")
+        verbose_name_plural = _("public parties")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AgreementQuerySet(models.QuerySet):
+    def public(self):
+        """Versions the public may read: the one in force and the superseded ones."""
+        return self.exclude(status=Agreement.Status.DRAFT)
+
+    def in_force(self):
+        return self.filter(status=Agreement.Status.ADOPTED)
+
+    def current(self):
+        """The version in force, or None."""
+        return self.in_force().prefetch_related("public_parties").first()
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class Agreement(models.Model):
+    """One version of the compact. One version at a time is in force."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted (in force)")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    title = models.CharField(_("title"), max_length=300)
+    version_label = models.CharField(_("version"), max_length=50)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    review_due = models.DateField(
+        _("revision due"),
+        null=True,
+        blank=True,
+        help_text=_("Four years after adoption unless set."),
+    )
+    preamble = models.TextField(_("preamble"), blank=True)
+    public_parties = models.ManyToManyField(
+        PublicParty, related_name="agreements", verbose_name=_("public parties")
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("previous version"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        ordering = ["-adopted_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="adopted"),
+                name="one_agreement_in_force",
+                violation_error_message=_("Only one version of the compact can be in force."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="adopted") | Q(adopted_on__isnull=False),
+                name="adopted_agreement_has_date",
+                violation_error_message=_("An adopted version needs its adoption date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.version_label})"
+
+    def save(self, *args, **kwargs):
+        if self.adopted_on and not self.review_due:
+            self.review_due = add_years(self.adopted_on, settings.COMPACT_REVISION_YEARS)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def next_follow_up(self) -> date | None:
+        """The compact is followed up every year, on the anniversary of its adoption."""
+        if not self.adopted_on:
+            return None
+        today = timezone.localdate()
+        years = max(1, today.year - self.adopted_on.year)
+        due = add_years(self.adopted_on, years)
+        return due if due >= today else add_years(self.adopted_on, years + 1)
+
+
+class WrittenApplication(models.Model):
+    """A written application (skriftlig ansökan) to join the compact, reviewed by officials."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="written_applications",
+        verbose_name=_("organisation"),
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="written_applications",
+        verbose_name=_("agreement"),
+    )
+    document = models.FileField(_("signed application (PDF)"), upload_to="applications/%Y/")
+    message = models.TextField(_("message"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        verbose_name = _("written application")
+        verbose_name_plural = _("written applications")
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.submitted_at:%Y-%m-%d}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def effective(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+    def public(self):
+        """Signatures the public sees: effective, on the version in force, organisation verified."""
+        return self.effective().filter(
+            agreement__status=Agreement.Status.ADOPTED,
+            organisation__verification="verified",
+        )
+
+
+class Signature(models.Model):
+    """An organisation's signature on one version of the compact. Never deleted:
+    a withdrawal is recorded on the row, and the history stays."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        FORUM = "forum", _("At a dialogue forum")
+        WRITTEN_APPLICATION = "written_application", _("Written application")
+
+    class Authority(models.TextChoices):
+        AUTHORISED_SIGNATORY = "signatory", _("I am an authorised signatory (firmatecknare)")
+        BOARD_DECISION = "board_decision", _("The board has decided that I may sign")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("organisation"),
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("agreement")
+    )
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel)
+    signer_name = models.CharField(_("signed by"), max_length=200)
+    signer_role = models.CharField(_("role or title"), max_length=200)
+    authority = models.CharField(
+        _("authority to sign"), max_length=30, choices=Authority, blank=True
+    )
+    board_decision_on = models.DateField(_("date of the board decision"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user account"),
+    )
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    application = models.OneToOneField(
+        WrittenApplication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signature",
+        verbose_name=_("written application"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "agreement"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_effective_signature_per_organisation",
+                violation_error_message=_("The organisation has already signed this version."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="written_application")
+                | Q(application__isnull=False, approved_by__isnull=False),
+                name="written_signature_has_approved_application",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.agreement}"
+
+    @property
+    def is_effective(self) -> bool:
+        return self.withdrawn_at is None

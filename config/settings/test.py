@@ -1,0 +1,17 @@
+"""The test suite: PostgreSQL and Redis, as in production."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/compact_portal")
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+SECRET_KEY = "test-only-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+MEDIA_ROOT = BASE_DIR / ".test-media"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]

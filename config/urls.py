@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from accounts.access import public
+from compact.views import ping
+
+urlpatterns = [
+    path("ping/", ping, name="ping"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("compact.urls")),
+    path("", include("principles.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

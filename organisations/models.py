@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivityArea(models.Model):
+    """An area of activity an organisation works in (sport, culture, social work …)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = _("area of activity")
+        verbose_name_plural = _("areas of activity")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(verification=Organisation.Verification.VERIFIED)
+
+    def awaiting_verification(self):
+        return self.filter(verification=Organisation.Verification.UNVERIFIED)
+
+    def represented_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(representatives__user=user)
+
+
+class Organisation(models.Model):
+    """A civil-society organisation: an association, foundation, faith community …"""
+
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", _("Association")
+        FOUNDATION = "foundation", _("Foundation")
+        FAITH_COMMUNITY = "faith_community", _("Faith community")
+        ADULT_EDUCATION = "adult_education", _("Adult education")
+        POPULAR_MOVEMENT = "popular_movement", _("Popular movement")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        OTHER = "other", _("Other")
+
+    class Verification(models.TextChoices):
+        UNVERIFIED = "unverified", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=11, unique=True, help_text=_("NNNNNN-NNNN")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    activity_areas = models.ManyToManyField(
+        ActivityArea, blank=True, related_name="organisations", verbose_name=_("areas of activity")
+    )
+    postal_town = models.CharField(_("postal town"), max_length=100, blank=True)
+    public_email = models.EmailField(_("public contact e-mail"), blank=True)
+    publish_email = models.BooleanField(
+        _("show the contact e-mail publicly"),
+        default=False,
+        help_text=_("Only then is the public contact e-mail shown on the public profile."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact person's e-mail"))
+    contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+
+    verification = models.CharField(
+        _("verification"),
+        max_length=20,
+        choices=Verification,
+        default=Verification.UNVERIFIED,
+        db_index=True,
+    )
+    verification_note = models.TextField(_("reason"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == self.Verification.VERIFIED
+
+
+class Representative(models.Model):
+    """A user who acts for an organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="representatives"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="representations"
+    )
+    is_contact_person = models.BooleanField(_("contact person"), default=False)
+    may_sign = models.BooleanField(_("may sign"), default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["organisation", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_representation_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation}"

@@ -1,0 +1,92 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from compact.models import Agreement
+
+
+class Party(models.TextChoices):
+    """Who undertakes a commitment."""
+
+    MUNICIPALITY = "municipality", _("The municipality")
+    SECTOR = "sector", _("The civil-society sector")
+    BOTH = "both", _("Both parties")
+
+
+class PrincipleQuerySet(models.QuerySet):
+    def of_public_agreement(self, agreement):
+        return self.filter(agreement=agreement, agreement__status=Agreement.Status.ADOPTED)
+
+
+class Principle(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="principles", verbose_name=_("agreement")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = PrincipleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("principle")
+        verbose_name_plural = _("principles")
+        ordering = ["agreement", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Commitment(models.Model):
+    principle = models.ForeignKey(
+        Principle, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("principle")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    party = models.CharField(_("party"), max_length=20, choices=Party)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["principle", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class DevelopmentArea(models.Model):
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="development_areas",
+        verbose_name=_("agreement"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    aim = models.TextField(_("aim"), help_text=_('What the parties want ("We want …").'))
+
+    class Meta:
+        verbose_name = _("development area")
+        verbose_name_plural = _("development areas")
+        ordering = ["agreement", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class PlanItem(models.Model):
+    area = models.ForeignKey(
+        DevelopmentArea,
+        on_delete=models.CASCADE,
+        related_name="plan_items",
+        verbose_name=_("development area"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["area", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:80]

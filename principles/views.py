@@ -1,0 +1,81 @@
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from accounts.access import public
+from compact.models import Agreement
+from principles.models import Commitment, DevelopmentArea, Party, Principle
+
+
+def _agreement_in_force():
+    agreement = Agreement.objects.in_force().first()
+    if agreement is None:
+        raise Http404("No version of the compact is in force.")
+    return agreement
+
+
+@public
+def principle_list(request):
+    agreement = _agreement_in_force()
+    principles = agreement.principles.prefetch_related("commitments")
+    return render(
+        request,
+        "principles/principle_list.html",
+        {"agreement": agreement, "principles": principles},
+    )
+
+
+@public
+def principle_detail(request, pk):
+    principle = get_object_or_404(
+        Principle.objects.select_related("agreement").prefetch_related("commitments"),
+        pk=pk,
+        agreement__status=Agreement.Status.ADOPTED,
+    )
+    groups = [
+        (party, [c for c in principle.commitments.all() if c.party == party]) for party in Party
+    ]
+    siblings = list(principle.agreement.principles.only("pk", "title", "position"))
+    index = next(i for i, p in enumerate(siblings) if p.pk == principle.pk)
+    return render(
+        request,
+        "principles/principle_detail.html",
+        {
+            "principle": principle,
+            "agreement": principle.agreement,
+            "party_groups": [(party, items) for party, items in groups if items],
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        },
+    )
+
+
+@public
+def party_commitments(request, party):
+    if party not in Party.values:
+        raise Http404("No such party.")
+    agreement = _agreement_in_force()
+    principles = agreement.principles.prefetch_related(
+        Prefetch("commitments", queryset=Commitment.objects.filter(party=party), to_attr="chosen")
+    )
+    return render(
+        request,
+        "principles/party_commitments.html",
+        {
+            "agreement": agreement,
+            "party": Party(party),
+            "parties": Party,
+            "principles": [p for p in principles if p.chosen],
+        },
+    )
+
+
+@public
+def development_areas(request):
+    agreement = _agreement_in_force()
+    areas = DevelopmentArea.objects.filter(agreement=agreement).prefetch_related("plan_items")
+    return render(
+        request,
+        "principles/development_areas.html",
+        {"agreement": agreement, "areas": areas},
+    )
