@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -122,6 +123,11 @@ class Agreement(models.Model):
         return due if due >= today else add_years(self.adopted_on, years + 1)
 
 
+def private_storage():
+    """Files only officials and the organisation's representatives may read, served by a view."""
+    return storages["private"]
+
+
 class WrittenApplication(models.Model):
     """A written application (skriftlig ansökan) to join the compact, reviewed by officials."""
 
@@ -142,7 +148,9 @@ class WrittenApplication(models.Model):
         related_name="written_applications",
         verbose_name=_("agreement"),
     )
-    document = models.FileField(_("signed application (PDF)"), upload_to="applications/%Y/")
+    document = models.FileField(
+        _("signed application (PDF)"), upload_to="applications/%Y/", storage=private_storage
+    )
     message = models.TextField(_("message"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

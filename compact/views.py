@@ -1,9 +1,27 @@
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import public
-from compact.models import Agreement
+from compact.filters import SignatoryFilter
+from compact.forms import ApplicationForm, ReasonForm, SignForm
+from compact.models import Agreement, Signature, WrittenApplication
+from compact.services import (
+    SigningError,
+    application_submit,
+    signature_sign_online,
+    signature_withdraw,
+)
+from organisations.access import representative
+from organisations.models import Organisation
+
+SIGNATORIES_PER_PAGE = 50
 
 
 @public
@@ -26,3 +44,178 @@ def home(request):
             agreement.signatures.public().values("organisation").distinct().count()
         )
     return render(request, "compact/home.html", context)
+
+
+def _agreement_in_force_or_404():
+    agreement = Agreement.objects.in_force().first()
+    if agreement is None:
+        raise Http404("No version of the compact is in force.")
+    return agreement
+
+
+def _public_signatures(request):
+    agreement = _agreement_in_force_or_404()
+    queryset = (
+        agreement.signatures.public()
+        .select_related("organisation")
+        .only(
+            "pk",
+            "signed_at",
+            "channel",
+            "organisation__id",
+            "organisation__name",
+            "organisation__kind",
+            "organisation__postal_town",
+        )
+    )
+    return agreement, SignatoryFilter(request.GET or None, queryset=queryset)
+
+
+@public
+def signatory_list(request):
+    agreement, signatories = _public_signatures(request)
+    page = Paginator(signatories.qs, SIGNATORIES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "compact/signatory_list.html",
+        {
+            "agreement": agreement,
+            "filter": signatories,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@public
+def signatory_csv(request):
+    """Exactly what the list shows under the same filters, as CSV."""
+    _agreement, signatories = _public_signatures(request)
+    rows = signatories.qs.iterator(chunk_size=2000)
+    kinds = dict(Organisation.Kind.choices)
+    channels = dict(Signature.Channel.choices)
+    header = [_("Organisation"), _("Kind"), _("Postal town"), _("Date signed"), _("Channel")]
+
+    def lines():
+        writer = csv.writer(Echo())
+        yield "\ufeff" + writer.writerow([str(h) for h in header])
+        for signature in rows:
+            organisation = signature.organisation
+            yield writer.writerow(
+                [
+                    organisation.name,
+                    str(kinds.get(organisation.kind, "")),
+                    organisation.postal_town,
+                    timezone.localtime(signature.signed_at).date().isoformat(),
+                    str(channels.get(signature.channel, "")),
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="signatories.csv"'
+    return response
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+@representative(may_sign=True, officials=False)
+def sign(request, organisation, representation):
+    agreement = _agreement_in_force_or_404()
+    form = SignForm(request.POST or None, initial={"signer_name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature_sign_online(
+                organisation=organisation,
+                agreement=agreement,
+                user=request.user,
+                signer_name=form.cleaned_data["signer_name"],
+                signer_role=form.cleaned_data["signer_role"],
+                authority=form.cleaned_data["authority"],
+                board_decision_on=form.cleaned_data.get("board_decision_on"),
+            )
+        except SigningError as error:
+            messages.error(request, str(error))
+        else:
+            if organisation.is_verified:
+                messages.success(
+                    request,
+                    _("Thank you! %(name)s has signed the compact.") % {"name": organisation.name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! The signature is recorded. It becomes public when officials have verified %(name)s."
+                    )
+                    % {"name": organisation.name},
+                )
+        return redirect("organisations:dashboard", organisation_pk=organisation.pk)
+    return render(
+        request,
+        "compact/sign.html",
+        {"form": form, "organisation": organisation, "agreement": agreement},
+    )
+
+
+@representative(officials=False)
+def apply(request, organisation, representation):
+    agreement = _agreement_in_force_or_404()
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_submit(
+                organisation=organisation,
+                agreement=agreement,
+                user=request.user,
+                document=form.cleaned_data["document"],
+                message=form.cleaned_data["message"],
+            )
+        except SigningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("The application is submitted. Officials will review it and e-mail you.")
+            )
+        return redirect("organisations:dashboard", organisation_pk=organisation.pk)
+    return render(
+        request,
+        "compact/apply.html",
+        {"form": form, "organisation": organisation, "agreement": agreement},
+    )
+
+
+@representative(officials=False)
+def withdraw(request, organisation, representation, signature_pk):
+    signature = get_object_or_404(
+        Signature.objects.effective().select_related("agreement"),
+        pk=signature_pk,
+        organisation=organisation,
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        signature_withdraw(signature=signature, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The signature is withdrawn."))
+        return redirect("organisations:dashboard", organisation_pk=organisation.pk)
+    return render(
+        request,
+        "compact/withdraw.html",
+        {"form": form, "organisation": organisation, "signature": signature},
+    )
+
+
+@representative
+def application_document(request, organisation, representation, application_pk):
+    application = get_object_or_404(
+        WrittenApplication, pk=application_pk, organisation=organisation
+    )
+    return FileResponse(
+        application.document.open("rb"),
+        as_attachment=True,
+        filename=f"application-{application.pk}.pdf",
+        content_type="application/pdf",
+    )

@@ -15,6 +15,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("compact.urls")),
     path("", include("principles.urls")),
+    path("", include("organisations.urls")),
+    path("officials/", include("compact.official_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

@@ -130,3 +130,29 @@ class Representative(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"
+
+
+class RepresentativeInvitation(models.Model):
+    """A representative's invitation of a colleague, sent as a signed, expiring link."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    may_sign = models.BooleanField(_("may sign"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation of a representative")
+        verbose_name_plural = _("invitations of representatives")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"

@@ -1,0 +1,91 @@
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from compact.models import Signature
+
+
+def validate_pdf(upload):
+    """A real PDF (checked by its content, not its name) within the size limit."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s). The limit is %(limit)s.")
+            % {
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
+            },
+            code="too_large",
+        )
+    content = upload.read()
+    upload.seek(0)
+    if not content.startswith(b"%PDF-"):
+        raise ValidationError(_("The file is not a PDF document."), code="type")
+    try:
+        pages = len(PdfReader(io.BytesIO(content)).pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ValidationError(_("The PDF document cannot be read."), code="unreadable") from error
+    if pages == 0:
+        raise ValidationError(_("The PDF document has no pages."), code="empty")
+
+
+class SignForm(forms.Form):
+    signer_name = forms.CharField(label=_("Your full name"), max_length=200)
+    signer_role = forms.CharField(
+        label=_("Your role or title in the organisation"),
+        max_length=200,
+        help_text=_("For example chair, secretary or general manager."),
+    )
+    authority = forms.ChoiceField(
+        label=_("Your authority to sign"),
+        choices=Signature.Authority.choices,
+        widget=forms.RadioSelect,
+    )
+    board_decision_on = forms.DateField(
+        label=_("Date of the board decision"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required when the board has decided that you may sign."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that I am authorised to sign, and I sign the compact on behalf of the organisation."
+        ),
+        error_messages={"required": _("You must confirm that you are authorised to sign.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("authority") == Signature.Authority.BOARD_DECISION and not data.get(
+            "board_decision_on"
+        ):
+            self.add_error("board_decision_on", _("Give the date of the board decision."))
+        return data
+
+
+class ApplicationForm(forms.Form):
+    document = forms.FileField(
+        label=_("The signed application (PDF)"),
+        help_text=_("A PDF document of at most %(limit)s.")
+        % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        validators=[validate_pdf],
+    )
+    message = forms.CharField(
+        label=_("Message to the officials"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,166 @@
+"""Signing the compact: online, by written application, and withdrawing. Views and tasks
+call these; they keep fact 3 and 4 of the domain true (history kept, one effective
+signature per organisation and version, enforced by the database)."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.records import record_action
+from compact.models import Agreement, Signature, WrittenApplication
+from organisations.models import Organisation
+
+
+class SigningError(Exception):
+    """A signing step that cannot be taken; the message is for the user."""
+
+
+def _lock_organisation(organisation: Organisation) -> Organisation:
+    # Serialises concurrent signing for one organisation: the second waits here,
+    # then sees the first one's signature.
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def _ensure_not_signed(organisation, agreement):
+    if (
+        Signature.objects.effective()
+        .filter(organisation=organisation, agreement=agreement)
+        .exists()
+    ):
+        raise SigningError(
+            _("%(organisation)s has already signed this version of the compact.")
+            % {"organisation": organisation.name}
+        )
+
+
+def _create_signature(**fields) -> Signature:
+    try:
+        with transaction.atomic():
+            return Signature.objects.create(**fields)
+    except IntegrityError as error:  # the database's constraint, the last line of defence
+        raise SigningError(_("The organisation has already signed this version.")) from error
+
+
+@transaction.atomic
+def signature_sign_online(
+    *,
+    organisation: Organisation,
+    agreement: Agreement,
+    user,
+    signer_name: str,
+    signer_role: str,
+    authority: str,
+    board_decision_on=None,
+) -> Signature:
+    if agreement.status != Agreement.Status.ADOPTED:
+        raise SigningError(_("Only the version in force can be signed."))
+    organisation = _lock_organisation(organisation)
+    _ensure_not_signed(organisation, agreement)
+    signature = _create_signature(
+        organisation=organisation,
+        agreement=agreement,
+        channel=Signature.Channel.ONLINE,
+        signer_name=signer_name,
+        signer_role=signer_role,
+        authority=authority,
+        board_decision_on=board_decision_on
+        if authority == Signature.Authority.BOARD_DECISION
+        else None,
+        signed_by=user,
+    )
+    record_action(actor=user, action="signed online", subject=signature)
+    from compact.tasks import send_signature_receipt
+
+    send_signature_receipt.delay_on_commit(signature.pk, translation.get_language())
+    return signature
+
+
+@transaction.atomic
+def application_submit(
+    *, organisation, agreement, user, document, message=""
+) -> WrittenApplication:
+    if agreement.status != Agreement.Status.ADOPTED:
+        raise SigningError(_("Only the version in force can be joined."))
+    organisation = _lock_organisation(organisation)
+    _ensure_not_signed(organisation, agreement)
+    if organisation.written_applications.filter(
+        agreement=agreement, status=WrittenApplication.Status.PENDING
+    ).exists():
+        raise SigningError(_("An application from the organisation is already awaiting review."))
+    application = WrittenApplication.objects.create(
+        organisation=organisation,
+        agreement=agreement,
+        document=document,
+        message=message,
+        submitted_by=user,
+    )
+    record_action(actor=user, action="application submitted", subject=application)
+    return application
+
+
+def _lock_pending(application) -> WrittenApplication:
+    application = (
+        WrittenApplication.objects.select_for_update()
+        .select_related("organisation", "agreement")
+        .get(pk=application.pk)
+    )
+    if application.status != WrittenApplication.Status.PENDING:
+        raise SigningError(_("This application has already been decided."))
+    return application
+
+
+@transaction.atomic
+def application_approve(*, application: WrittenApplication, official) -> Signature:
+    application = _lock_pending(application)
+    _lock_organisation(application.organisation)
+    _ensure_not_signed(application.organisation, application.agreement)
+    application.status = WrittenApplication.Status.APPROVED
+    application.decided_by = official
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_by", "decided_at"])
+    signer = application.submitted_by
+    signature = _create_signature(
+        organisation=application.organisation,
+        agreement=application.agreement,
+        channel=Signature.Channel.WRITTEN_APPLICATION,
+        signer_name=signer.full_name or signer.email,
+        signer_role=_("Representative"),
+        signed_by=signer,
+        application=application,
+        approved_by=official,
+    )
+    record_action(actor=official, action="application approved", subject=application)
+    _notify_decision(application)
+    return signature
+
+
+@transaction.atomic
+def application_reject(*, application: WrittenApplication, official, reason: str) -> None:
+    application = _lock_pending(application)
+    application.status = WrittenApplication.Status.REJECTED
+    application.decided_by = official
+    application.decided_at = timezone.now()
+    application.rejection_reason = reason
+    application.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    record_action(actor=official, action="application rejected", subject=application, detail=reason)
+    _notify_decision(application)
+
+
+def _notify_decision(application):
+    from compact.tasks import send_application_decision
+
+    send_application_decision.delay_on_commit(application.pk, translation.get_language())
+
+
+@transaction.atomic
+def signature_withdraw(*, signature: Signature, by, reason: str) -> Signature:
+    """Withdraw a signature. The row stays, with the date, the reason and who withdrew it."""
+    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    if signature.withdrawn_at:
+        raise SigningError(_("This signature has already been withdrawn."))
+    signature.withdrawn_at = timezone.now()
+    signature.withdrawal_reason = reason
+    signature.withdrawn_by = by
+    signature.save(update_fields=["withdrawn_at", "withdrawal_reason", "withdrawn_by"])
+    record_action(actor=by, action="signature withdrawn", subject=signature, detail=reason)
+    return signature

@@ -1,0 +1,141 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import public, signed_in
+from organisations.access import representative
+from organisations.forms import InviteRepresentativeForm, OrganisationForm
+from organisations.models import Organisation, Representative
+from organisations.services import (
+    InvitationError,
+    organisation_register,
+    representative_accept,
+    representative_invite,
+    representative_remove,
+)
+
+
+@signed_in
+def my_organisations(request):
+    representations = Representative.objects.filter(user=request.user).select_related(
+        "organisation"
+    )
+    return render(
+        request, "organisations/my_organisations.html", {"representations": representations}
+    )
+
+
+@signed_in
+def register(request):
+    form = OrganisationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = organisation_register(user=request.user, form=form)
+        messages.success(
+            request,
+            _("%(name)s is registered. Officials will verify it; you can sign the compact now.")
+            % {"name": organisation.name},
+        )
+        return redirect("organisations:dashboard", organisation_pk=organisation.pk)
+    return render(request, "organisations/register.html", {"form": form})
+
+
+@representative
+def dashboard(request, organisation, representation):
+    return render(
+        request,
+        "organisations/dashboard.html",
+        {
+            "organisation": organisation,
+            "representation": representation,
+            "signatures": organisation.signatures.select_related("agreement").order_by(
+                "-signed_at"
+            ),
+            "applications": organisation.written_applications.select_related("agreement"),
+        },
+    )
+
+
+@representative
+def edit(request, organisation, representation):
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The organisation's details are saved."))
+        return redirect("organisations:dashboard", organisation_pk=organisation.pk)
+    return render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
+
+
+@representative
+def representatives(request, organisation, representation):
+    form = InviteRepresentativeForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        representative_invite(
+            organisation=organisation,
+            email=form.cleaned_data["email"],
+            may_sign=form.cleaned_data["may_sign"],
+            invited_by=request.user,
+        )
+        messages.success(
+            request,
+            _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("organisations:representatives", organisation_pk=organisation.pk)
+    return render(
+        request,
+        "organisations/representatives.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "representatives": organisation.representatives.select_related("user"),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        },
+    )
+
+
+@require_POST
+@representative
+def remove_representative(request, organisation, representation, representative_pk):
+    target = get_object_or_404(Representative, pk=representative_pk, organisation=organisation)
+    try:
+        representative_remove(representation=target, by=request.user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("%(user)s no longer represents the organisation.") % {"user": target.user}
+        )
+    if target.user == request.user:
+        return redirect("organisations:mine")
+    return redirect("organisations:representatives", organisation_pk=organisation.pk)
+
+
+@signed_in
+def accept_invitation(request, token):
+    if request.method == "POST":
+        try:
+            representation = representative_accept(token=token, user=request.user)
+        except InvitationError as error:
+            messages.error(request, str(error))
+            return redirect("organisations:mine")
+        messages.success(
+            request,
+            _("You now represent %(name)s.") % {"name": representation.organisation.name},
+        )
+        return redirect("organisations:dashboard", organisation_pk=representation.organisation_id)
+    return render(request, "organisations/accept_invitation.html", {"token": token})
+
+
+@public
+def profile(request, pk):
+    """An organisation's public page: public fields only, and its signatures of the compact."""
+    organisation = get_object_or_404(
+        Organisation.objects.verified().prefetch_related("activity_areas"), pk=pk
+    )
+    # Through the reverse relation: organisations does not import compact.
+    signatures = organisation.signatures.public().select_related("agreement")
+    return render(
+        request,
+        "organisations/profile.html",
+        {"organisation": organisation, "signatures": signatures},
+    )

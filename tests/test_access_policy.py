@@ -1,0 +1,154 @@
+"""Every URL pattern has an access policy, and the policy holds for every kind of visitor.
+
+Our own views declare their policy with a decorator from accounts.access or
+organisations.access; third-party views (allauth, the Django admin) are listed in
+THIRD_PARTY with the policy they enforce themselves. A view that declares nothing
+fails this test.
+"""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.access import ADMINISTRATOR, OFFICIAL, PUBLIC, REPRESENTATIVE, SIGNED_IN
+from tests.factories import (
+    OfficialFactory,
+    OrganisationFactory,
+    PrincipleFactory,
+    RepresentativeFactory,
+    SignatureFactory,
+    UserFactory,
+    WrittenApplicationFactory,
+    build_compact,
+)
+
+# Views we do not write: the policy their own code enforces.
+THIRD_PARTY = {
+    "admin": ADMINISTRATOR,  # the Django admin: staff only, its own login
+    "allauth": "allauth",  # sign-up, login, reset: public; account and MFA pages: signed-in
+}
+
+
+def walk(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            yield from walk(pattern, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern):
+            yield prefix, pattern
+
+
+def policy_of(prefix, pattern):
+    callback = pattern.callback
+    declared = getattr(callback, "access_policy", None)
+    if declared:
+        return declared
+    module = getattr(callback, "__module__", "") or ""
+    if prefix.startswith("admin:") or module.startswith("django.contrib.admin"):
+        return THIRD_PARTY["admin"]
+    if module.startswith("allauth."):
+        return THIRD_PARTY["allauth"]
+    return None
+
+
+def test_every_url_pattern_has_an_access_policy():
+    missing = [
+        f"{prefix}{pattern.name or pattern.pattern}"
+        for prefix, pattern in walk()
+        if policy_of(prefix, pattern) is None
+    ]
+    assert missing == []
+
+
+@pytest.fixture
+def world(db):
+    agreement = build_compact(scale=1)
+    rep_a = RepresentativeFactory(user=UserFactory(email="a@example.org"))
+    rep_b = RepresentativeFactory(user=UserFactory(email="b@example.org"))
+    org_a, org_b = rep_a.organisation, rep_b.organisation
+    official = OfficialFactory()
+    TOTP.activate(official, "JBSWY3DPEHPK3PXP")
+    return {
+        "agreement": agreement,
+        "principle": PrincipleFactory(agreement=agreement),
+        "org_a": org_a,
+        "org_b": org_b,
+        "rep_a": rep_a.user,
+        "official": official,
+        "signature_b": SignatureFactory(organisation=org_b, agreement=agreement),
+        "application_b": WrittenApplicationFactory(organisation=org_b, agreement=agreement),
+        "unverified": OrganisationFactory(verification="unverified"),
+    }
+
+
+def kwargs_for(name, world):
+    """URL arguments that point at organisation B's things (A's representative must not reach them)."""
+    org_b, signature_b = world["org_b"], world["signature_b"]
+    by_argument = {
+        "organisation_pk": org_b.pk,
+        "pk": {
+            "principles:detail": world["principle"].pk,
+            "organisations:profile": org_b.pk,
+            "officials:organisation": world["unverified"].pk,
+            "officials:application": world["application_b"].pk,
+            "officials:withdraw": signature_b.pk,
+        }.get(name),
+        "signature_pk": signature_b.pk,
+        "application_pk": world["application_b"].pk,
+        "representative_pk": org_b.representatives.first().pk,
+        "party": "municipality",
+        "token": "not-a-token",
+    }
+    return by_argument
+
+
+def our_views():
+    for prefix, pattern in walk():
+        policy = getattr(pattern.callback, "access_policy", None)
+        if policy:
+            yield f"{prefix}{pattern.name}", pattern, policy
+
+
+def url_of(name, pattern, world):
+    arguments = kwargs_for(name, world)
+    needed = pattern.pattern.regex.groupindex
+    return reverse(name, kwargs={key: arguments[key] for key in needed})
+
+
+@pytest.mark.django_db
+def test_policies_hold_for_every_kind_of_visitor(world, client):
+    """Anonymous, A's representative (on B's URLs) and an official: each gets what the policy says."""
+    failures = []
+    login = reverse("account_login")
+    for name, pattern, policy in our_views():
+        url = url_of(name, pattern, world)
+        method = "get"
+        if name == "organisations:remove_representative":
+            method = "post"
+
+        client.logout()
+        response = getattr(client, method)(url)
+        to_login = response.status_code == 302 and response["Location"].startswith(login)
+        if policy == PUBLIC and (to_login or response.status_code >= 500):
+            failures.append(f"{name}: public, but anonymous got {response.status_code}")
+        if policy != PUBLIC and not to_login:
+            failures.append(f"{name}: {policy}, but anonymous got {response.status_code}")
+
+        client.force_login(world["rep_a"])
+        response = getattr(client, method)(url)
+        if policy in (REPRESENTATIVE, OFFICIAL) and response.status_code not in (403, 404):
+            failures.append(f"{name}: {policy}, but A's representative got {response.status_code} on B")
+        if policy in (PUBLIC, SIGNED_IN) and response.status_code >= 500:
+            failures.append(f"{name}: {response.status_code} for a signed-in user")
+
+        client.force_login(world["official"])
+        response = getattr(client, method)(url)
+        if policy == OFFICIAL and response.status_code != 200:
+            failures.append(f"{name}: official got {response.status_code}")
+    assert failures == []
+
+
+def test_the_policy_table_covers_each_kind():
+    policies = {policy for _name, _pattern, policy in our_views()}
+    assert {PUBLIC, SIGNED_IN, REPRESENTATIVE, OFFICIAL} <= policies
