@@ -1,0 +1,220 @@
+"""`manage.py load_demo`: the demo compact, organisations, users and signatures,
+loaded twice with the same result."""
+
+import time
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, validate_totp_code
+from allauth.mfa.utils import decrypt
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from accounts.models import OFFICIALS_GROUP
+from compact.models import Agreement, PublicParty, Signature, WrittenApplication
+from organisations.models import ActivityArea, Organisation, Representative
+from organisations.numbers import luhn_valid
+from principles import demo_content as demo
+from principles.models import Commitment, DevelopmentArea, Party, PlanItem, Principle
+
+PRINCIPLE_TITLES_EN = [
+    "Long-term perspective",
+    "Openness and transparency",
+    "Diversity",
+    "Independence",
+    "Dialogue",
+    "Quality",
+    "Community development",
+]
+
+
+def load():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            PublicParty,
+            Agreement,
+            Principle,
+            Commitment,
+            DevelopmentArea,
+            PlanItem,
+            ActivityArea,
+            Organisation,
+            Representative,
+            Signature,
+            WrittenApplication,
+            EmailAddress,
+            Authenticator,
+            get_user_model(),
+        )
+    }
+
+
+@pytest.fixture
+def loaded(db):
+    first_output = load()
+    first = counts()
+    second_output = load()
+    return {"first": first, "second": counts(), "outputs": (first_output, second_output)}
+
+
+@pytest.mark.django_db
+def test_running_twice_leaves_the_same_data(loaded):
+    assert loaded["first"] == loaded["second"]
+    assert loaded["first"]["Agreement"] == 2
+    assert loaded["first"]["Principle"] == 7 + 2
+    assert loaded["first"]["DevelopmentArea"] == 4
+    assert loaded["first"]["ActivityArea"] == 8
+    assert loaded["first"]["Organisation"] == 8
+    assert loaded["first"]["WrittenApplication"] == 1
+    assert loaded["first"]["Signature"] == 10
+    assert "Demo data loaded" in loaded["outputs"][1]
+    assert "0 rows created" in loaded["outputs"][1]
+
+
+@pytest.mark.django_db
+def test_the_adopted_version_follows_the_seed(loaded):
+    current = Agreement.objects.current()
+    assert current.version_label == "2024"
+    assert str(current.adopted_on) == "2024-06-10"
+    assert str(current.review_due) == "2028-06-10"
+    assert current.title_sv and current.title_en
+    assert current.preamble_sv and current.preamble_en
+    assert [party.name for party in current.public_parties.all()] == ["Exempelstads kommun"]
+
+    principles = list(current.principles.order_by("position"))
+    assert len(principles) == 7
+    assert [p.title_en for p in principles] == PRINCIPLE_TITLES_EN
+    assert all(p.title_sv and p.description_sv and p.description_en for p in principles)
+
+    commitments = Commitment.objects.filter(principle__agreement=current)
+    assert commitments.count() == 35
+    assert not commitments.filter(text_sv__isnull=True).exists()
+    assert not commitments.filter(text_en__isnull=True).exists()
+    assert all(c.text_sv.strip() and c.text_en.strip() for c in commitments)
+    assert set(commitments.values_list("party", flat=True)) == set(Party.values)
+    for principle in principles:
+        parties = set(principle.commitments.values_list("party", flat=True))
+        assert {Party.MUNICIPALITY, Party.SECTOR} <= parties
+
+    areas = list(current.development_areas.order_by("position"))
+    assert [a.title_en for a in areas] == [
+        "Cooperation",
+        "Information and participation",
+        "The sector's role and voluntary engagement",
+        "Long-term perspective",
+    ]
+    assert all(a.aim_sv.startswith("Vi vill") and a.aim_en.startswith("We want") for a in areas)
+    assert PlanItem.objects.filter(area__agreement=current).count() == 22
+    assert all(item.text_sv and item.text_en for item in PlanItem.objects.filter(area__in=areas))
+
+
+@pytest.mark.django_db
+def test_the_superseded_version_is_kept(loaded):
+    previous = Agreement.objects.get(version_label="2019")
+    assert previous.status == Agreement.Status.SUPERSEDED
+    assert previous.principles.count() == 2
+    assert Agreement.objects.get(version_label="2024").previous == previous
+    assert Agreement.objects.in_force().count() == 1
+    assert Signature.objects.filter(agreement=previous).count() == 3
+
+
+@pytest.mark.django_db
+def test_organisations(loaded):
+    organisations = Organisation.objects.all()
+    assert all(luhn_valid(o.organisation_number.replace("-", "")) for o in organisations)
+    assert organisations.filter(verification="verified").count() == 7
+    assert organisations.filter(verification="unverified").count() == 1
+    assert len({o.kind for o in organisations}) >= 5
+    for organisation in organisations:
+        assert "example.org" in organisation.website
+        assert organisation.contact_email.endswith("@example.org")
+        assert organisation.postal_town
+        assert organisation.activity_areas.exists()
+
+
+@pytest.mark.django_db
+def test_users_and_their_roles(loaded):
+    User = get_user_model()
+    for email in (
+        "official@example.org",
+        "admin@example.org",
+        "rep@example.org",
+        "rep2@example.org",
+    ):
+        user = User.objects.get(email=email)
+        assert user.check_password("demo-portal-2026")
+        assert EmailAddress.objects.filter(
+            user=user, email=email, verified=True, primary=True
+        ).exists()
+
+    official = User.objects.get(email="official@example.org")
+    assert official.is_staff and not official.is_superuser
+    assert official.groups.filter(name=OFFICIALS_GROUP).exists()
+    assert official.is_official
+    for perm in (
+        "compact.change_agreement",
+        "principles.add_commitment",
+        "organisations.delete_organisation",
+        "organisations.view_activityarea",
+    ):
+        assert official.has_perm(perm)
+    totp = Authenticator.objects.get(user=official, type=Authenticator.Type.TOTP)
+    assert decrypt(totp.data["secret"]) == demo.DEMO_TOTP_SECRET
+    code = format_hotp_value(hotp_value(demo.DEMO_TOTP_SECRET, int(time.time()) // 30))
+    assert validate_totp_code(decrypt(totp.data["secret"]), code)
+
+    assert User.objects.get(email="admin@example.org").is_superuser
+
+    rep = Representative.objects.get(user__email="rep@example.org")
+    assert rep.is_contact_person and rep.may_sign
+    assert rep.organisation.is_verified
+    assert rep.organisation.kind == Organisation.Kind.ASSOCIATION
+    current = Agreement.objects.current()
+    assert (
+        not Signature.objects.effective()
+        .filter(organisation=rep.organisation, agreement=current)
+        .exists()
+    )
+
+    rep2 = Representative.objects.get(user__email="rep2@example.org")
+    assert rep2.organisation != rep.organisation
+
+
+@pytest.mark.django_db
+def test_signatures_on_the_version_in_force(loaded):
+    current = Agreement.objects.current()
+    signatures = Signature.objects.filter(agreement=current)
+    assert signatures.count() == 7
+    assert signatures.effective().count() == 6
+    assert Signature.objects.public().count() == 6
+    assert {s.signed_at.year for s in signatures} == {2024, 2025, 2026}
+
+    online = signatures.filter(channel=Signature.Channel.ONLINE)
+    assert online.count() == 6
+    assert all(s.signer_name and s.signer_role and s.authority == "signatory" for s in online)
+    assert online.filter(signed_by__email="rep2@example.org").exists()
+
+    written = signatures.get(channel=Signature.Channel.WRITTEN_APPLICATION)
+    application = written.application
+    assert application.status == WrittenApplication.Status.APPROVED
+    assert application.decided_by.email == "official@example.org"
+    assert written.approved_by == application.decided_by
+    with application.document.open("rb") as document:
+        assert document.read(5) == b"%PDF-"
+    with application.document.open("rb") as document:
+        assert len(PdfReader(document).pages) == 1
+
+    withdrawn = signatures.get(withdrawn_at__isnull=False)
+    assert withdrawn.withdrawal_reason
+    again = signatures.effective().get(organisation=withdrawn.organisation)
+    assert again.signed_at > withdrawn.withdrawn_at > withdrawn.signed_at
