@@ -138,7 +138,9 @@ def test_policies_hold_for_every_kind_of_visitor(world, client):
         client.force_login(world["rep_a"])
         response = getattr(client, method)(url)
         if policy in (REPRESENTATIVE, OFFICIAL) and response.status_code not in (403, 404):
-            failures.append(f"{name}: {policy}, but A's representative got {response.status_code} on B")
+            failures.append(
+                f"{name}: {policy}, but A's representative got {response.status_code} on B"
+            )
         if policy in (PUBLIC, SIGNED_IN) and response.status_code >= 500:
             failures.append(f"{name}: {response.status_code} for a signed-in user")
 

@@ -1,0 +1,235 @@
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from compact.models import Signature
+from compact.services import SigningError, signature_sign_online, signature_withdraw
+from tests.factories import (
+    OfficialFactory,
+    OrganisationFactory,
+    RepresentativeFactory,
+    SignatureFactory,
+    agreement_in_force,
+    build_compact,
+)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def listed(client):
+    """The organisations on the public signatory list."""
+    response = client.get(reverse("compact:signatories"))
+    return [signature.organisation for signature in response.context["page"].object_list]
+
+
+def sign_data(**overrides):
+    data = {
+        "signer_name": "Alex Andersson",
+        "signer_role": "Ordförande",
+        "authority": "signatory",
+        "confirm": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_sign_online_records_the_signature_and_sends_a_receipt(
+    client, mailoutbox, compact, django_capture_on_commit_callbacks
+):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("compact:sign", args=[rep.organisation.pk]), sign_data())
+    assert response.status_code == 302
+    signature = Signature.objects.get(organisation=rep.organisation)
+    assert (signature.channel, signature.signer_name, signature.signed_by) == (
+        "online",
+        "Alex Andersson",
+        rep.user,
+    )
+    assert signature.agreement == compact
+    assert len(mailoutbox) == 1
+    assert rep.user.email in mailoutbox[0].to
+
+
+@pytest.mark.django_db
+def test_signature_of_unverified_organisation_is_public_only_once_verified(client, compact):
+    rep = RepresentativeFactory(organisation=OrganisationFactory(verification="unverified"))
+    client.force_login(rep.user)
+    client.post(reverse("compact:sign", args=[rep.organisation.pk]), sign_data())
+    assert Signature.objects.filter(organisation=rep.organisation).count() == 1
+    assert rep.organisation not in listed(client)
+    dashboard = client.get(reverse("organisations:dashboard", args=[rep.organisation.pk]))
+    assert "public once the organisation is verified" in dashboard.content.decode()
+
+    official = OfficialFactory()
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(official, "JBSWY3DPEHPK3PXP")
+    client.force_login(official)
+    client.post(
+        reverse("officials:organisation", args=[rep.organisation.pk]), {"decision": "verify"}
+    )
+    assert rep.organisation in listed(client)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"confirm": ""}, "confirm"),
+        ({"signer_name": ""}, "signer_name"),
+        ({"authority": "board_decision"}, "board_decision_on"),
+        ({"authority": "my-cousin-said-so"}, "authority"),
+    ],
+)
+def test_sign_bad_input_is_refused_with_an_error_by_the_field(client, compact, overrides, field):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    response = client.post(
+        reverse("compact:sign", args=[rep.organisation.pk]), sign_data(**overrides)
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert Signature.objects.count() == 3  # the compact fixture's own
+
+
+@pytest.mark.django_db
+def test_representative_without_may_sign_cannot_sign(client, compact):
+    rep = RepresentativeFactory(may_sign=False)
+    client.force_login(rep.user)
+    response = client.post(reverse("compact:sign", args=[rep.organisation.pk]), sign_data())
+    assert response.status_code == 403
+    assert not Signature.objects.filter(organisation=rep.organisation).exists()
+
+
+@pytest.mark.django_db
+def test_representative_cannot_sign_for_another_organisation(client, compact):
+    rep_a = RepresentativeFactory()
+    org_b = OrganisationFactory()
+    client.force_login(rep_a.user)
+    response = client.post(reverse("compact:sign", args=[org_b.pk]), sign_data())
+    assert response.status_code == 403
+    assert not Signature.objects.filter(organisation=org_b).exists()
+
+
+@pytest.mark.django_db
+def test_signing_twice_is_refused(client, compact):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    client.post(reverse("compact:sign", args=[rep.organisation.pk]), sign_data())
+    response = client.post(
+        reverse("compact:sign", args=[rep.organisation.pk]), sign_data(), follow=True
+    )
+    assert "already signed" in response.content.decode()
+    assert Signature.objects.filter(organisation=rep.organisation).count() == 1
+
+
+@pytest.mark.django_db
+def test_database_allows_one_effective_signature_per_organisation_and_version(compact):
+    signature = SignatureFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignatureFactory(organisation=signature.organisation, agreement=signature.agreement)
+
+
+@pytest.mark.django_db
+def test_withdrawal_keeps_the_history_and_allows_signing_again(compact):
+    rep = RepresentativeFactory()
+    first = signature_sign_online(
+        organisation=rep.organisation,
+        agreement=compact,
+        user=rep.user,
+        signer_name="A",
+        signer_role="Chair",
+        authority="signatory",
+    )
+    signature_withdraw(signature=first, by=rep.user, reason="We merged with another association.")
+    with pytest.raises(SigningError):
+        signature_withdraw(signature=first, by=rep.user, reason="again")
+    second = signature_sign_online(
+        organisation=rep.organisation,
+        agreement=compact,
+        user=rep.user,
+        signer_name="A",
+        signer_role="Chair",
+        authority="signatory",
+    )
+    rows = Signature.objects.filter(organisation=rep.organisation).order_by("signed_at")
+    assert [s.pk for s in rows] == [first.pk, second.pk]
+    first.refresh_from_db()
+    assert first.withdrawal_reason == "We merged with another association."
+    assert first.withdrawn_by == rep.user
+    assert list(Signature.objects.public().filter(organisation=rep.organisation)) == [second]
+
+
+@pytest.mark.django_db
+def test_representative_withdraws_through_the_page(client, compact):
+    rep = RepresentativeFactory()
+    signature = SignatureFactory(organisation=rep.organisation)
+    client.force_login(rep.user)
+    url = reverse("compact:withdraw", args=[rep.organisation.pk, signature.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    response = client.post(url, {"reason": "The board decided so."})
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.withdrawn_at is not None
+    assert rep.organisation not in listed(client)
+
+
+@pytest.mark.django_db
+def test_representative_cannot_withdraw_another_organisations_signature(client, compact):
+    rep_a = RepresentativeFactory()
+    signature_b = SignatureFactory()
+    client.force_login(rep_a.user)
+    # A's own organisation in the URL, B's signature id: not found, nothing changes.
+    response = client.post(
+        reverse("compact:withdraw", args=[rep_a.organisation.pk, signature_b.pk]),
+        {"reason": "x"},
+    )
+    assert response.status_code == 404
+    signature_b.refresh_from_db()
+    assert signature_b.withdrawn_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_signing_at_the_same_moment_make_one_signature():
+    """Concurrent requests on PostgreSQL: two representatives of one organisation press
+    'sign' at the same moment. Exactly one signature results; the other is told."""
+    agreement = build_compact()
+    organisation = OrganisationFactory()
+    reps = [RepresentativeFactory(organisation=organisation) for _ in range(2)]
+    url = reverse("compact:sign", args=[organisation.pk])
+    barrier = threading.Barrier(len(reps))
+    responses = []
+
+    def sign_as(user):
+        try:
+            client = Client()
+            client.force_login(user)
+            barrier.wait(timeout=10)
+            responses.append(client.post(url, sign_data(), follow=True))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_as, args=(rep.user,)) for rep in reps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert [r.status_code for r in responses] == [200, 200]
+    assert Signature.objects.filter(organisation=organisation, agreement=agreement).count() == 1
+    bodies = " ".join(r.content.decode() for r in responses)
+    assert "already signed" in bodies
+    assert agreement_in_force() == agreement

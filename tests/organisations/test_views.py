@@ -1,0 +1,251 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image
+
+from organisations.models import Organisation, Representative, RepresentativeInvitation
+from tests.factories import (
+    ActivityAreaFactory,
+    OrganisationFactory,
+    RepresentativeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """URLs reversed in English (/en/…), so error messages can be read in English."""
+    with translation.override("en"):
+        yield
+
+
+def registration(**overrides):
+    data = {
+        "name": "Idrottsföreningen Framåt",
+        "organisation_number": "8020024538",
+        "kind": "association",
+        "description": "Fotboll för alla åldrar.",
+        "website": "https://framat.example.org",
+        "postal_town": "Exempelstad",
+        "contact_name": "Kim Kontakt",
+        "contact_email": "kim@example.org",
+        "contact_phone": "070-000 00 00",
+        "public_email": "info@example.org",
+        "publish_email": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def png_bytes(size=(8, 8)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "blue").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_register_organisation_makes_the_user_its_first_representative(client):
+    user = UserFactory()
+    area = ActivityAreaFactory()
+    client.force_login(user)
+    logo = SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")
+    response = client.post(
+        reverse("organisations:register"),
+        registration(activity_areas=[area.pk], logo=logo),
+    )
+    organisation = Organisation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organisations:dashboard", args=[organisation.pk])
+    assert organisation.organisation_number == "802002-4538"
+    assert organisation.verification == Organisation.Verification.UNVERIFIED
+    assert list(organisation.activity_areas.all()) == [area]
+    assert organisation.logo.name.startswith("logos/")
+    representation = Representative.objects.get()
+    assert (representation.user, representation.is_contact_person, representation.may_sign) == (
+        user,
+        True,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"organisation_number": "802002-4539"}, "organisation_number", "check digit"),
+        ({"organisation_number": "12345"}, "organisation_number", "NNNNNN-NNNN"),
+        ({"name": ""}, "name", "required"),
+        ({"kind": "sect"}, "kind", "valid choice"),
+        ({"contact_email": "not-an-address"}, "contact_email", "valid email"),
+        ({"website": "javascript:alert(1)"}, "website", "valid URL"),
+    ],
+)
+def test_register_bad_input_gets_a_clear_error_and_saves_nothing(client, overrides, field, message):
+    client.force_login(UserFactory())
+    response = client.post(reverse("organisations:register"), registration(**overrides))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message.lower() in " ".join(errors[field]).lower()
+    assert Organisation.objects.count() == 0
+    assert Representative.objects.count() == 0
+
+
+def test_register_errors_in_swedish_by_default(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("organisations:register").replace("/en/", "/sv/"),
+        registration(organisation_number="802002-4539"),
+    )
+    assert response.status_code == 200
+    assert "kontrollsiffra" in " ".join(response.context["form"].errors["organisation_number"])
+
+
+def test_register_duplicate_organisation_number_is_refused(client):
+    OrganisationFactory(organisation_number="802002-4538")
+    client.force_login(UserFactory())
+    response = client.post(reverse("organisations:register"), registration())
+    assert "already registered" in " ".join(response.context["form"].errors["organisation_number"])
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"%PDF-1.4 not an image", "logo.png", "PNG, JPEG or WebP"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "logo.svg", "PNG, JPEG or WebP"),
+    ],
+)
+def test_register_fake_logo_is_refused(client, content, name, message):
+    client.force_login(UserFactory())
+    logo = SimpleUploadedFile(name, content, content_type="image/png")
+    response = client.post(reverse("organisations:register"), registration(logo=logo))
+    assert response.status_code == 200
+    assert response.context["form"].errors["logo"]
+    assert Organisation.objects.count() == 0
+
+
+def test_register_too_large_logo_is_refused(client, settings):
+    settings.LOGO_MAX_BYTES = 100
+    client.force_login(UserFactory())
+    logo = SimpleUploadedFile("logo.png", png_bytes((64, 64)), content_type="image/png")
+    response = client.post(reverse("organisations:register"), registration(logo=logo))
+    assert "too large" in " ".join(response.context["form"].errors["logo"])
+    assert Organisation.objects.count() == 0
+
+
+def test_representative_edits_own_organisation(client):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    organisation = rep.organisation
+    data = registration(
+        name="Nytt namn",
+        organisation_number=organisation.organisation_number,
+    )
+    response = client.post(reverse("organisations:edit", args=[organisation.pk]), data)
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.name == "Nytt namn"
+
+
+def test_representative_cannot_edit_another_organisation(client):
+    rep_a = RepresentativeFactory()
+    org_b = OrganisationFactory(name="B")
+    client.force_login(rep_a.user)
+    data = registration(name="Hijacked", organisation_number=org_b.organisation_number)
+    response = client.post(reverse("organisations:edit", args=[org_b.pk]), data)
+    assert response.status_code == 403
+    org_b.refresh_from_db()
+    assert org_b.name == "B"
+
+
+def test_representative_invites_and_removes_a_colleague(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    url = reverse("organisations:representatives", args=[rep.organisation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "Colleague@Example.org", "may_sign": "on"})
+    assert response.status_code == 302
+    invitation = RepresentativeInvitation.objects.get()
+    assert (invitation.email, invitation.may_sign) == ("colleague@example.org", True)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["colleague@example.org"]
+
+    colleague = UserFactory(email="colleague@example.org")
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/invitations/" in line)
+    path = link[link.index("/", len("http://")) :]
+    client.force_login(colleague)
+    response = client.post(path)
+    assert response.status_code == 302
+    colleague_rep = Representative.objects.get(user=colleague)
+    assert colleague_rep.may_sign is True
+
+    client.force_login(rep.user)
+    response = client.post(
+        reverse("organisations:remove_representative", args=[rep.organisation.pk, colleague_rep.pk])
+    )
+    assert response.status_code == 302
+    assert not Representative.objects.filter(user=colleague).exists()
+
+
+def test_invitation_for_another_address_is_refused(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("organisations:representatives", args=[rep.organisation.pk]),
+            {"email": "colleague@example.org"},
+        )
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/invitations/" in line)
+    path = link[link.index("/", len("http://")) :]
+    intruder = UserFactory(email="intruder@example.org")
+    client.force_login(intruder)
+    client.post(path)
+    assert not Representative.objects.filter(user=intruder).exists()
+
+
+def test_tampered_invitation_token_is_refused(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("organisations:accept_invitation", args=["abc:def"]))
+    assert response.status_code == 302
+    assert not Representative.objects.filter(user=user).exists()
+
+
+def test_last_representative_cannot_be_removed(client):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    client.post(reverse("organisations:remove_representative", args=[rep.organisation.pk, rep.pk]))
+    assert Representative.objects.filter(pk=rep.pk).exists()
+
+
+def test_public_profile_hides_private_data(client):
+    organisation = OrganisationFactory(
+        contact_email="private@example.org",
+        contact_phone="070-123 45 67",
+        public_email="hello@example.org",
+        publish_email=False,
+    )
+    response = client.get(reverse("organisations:profile", args=[organisation.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "private@example.org" not in body
+    assert "070-123 45 67" not in body
+    assert "hello@example.org" not in body
+
+    organisation.publish_email = True
+    organisation.save()
+    response = client.get(reverse("organisations:profile", args=[organisation.pk]))
+    assert "hello@example.org" in response.content.decode()
+
+
+def test_public_profile_of_unverified_organisation_is_not_found(client):
+    organisation = OrganisationFactory(verification="unverified")
+    response = client.get(reverse("organisations:profile", args=[organisation.pk]))
+    assert response.status_code == 404
