@@ -49,12 +49,6 @@ class SignatoryFilter(django_filters.FilterSet):
         model = Signature
         fields = []
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by("organisation__name", "pk")
-        return queryset
-
 
 class OfficialOrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or organisation number"), method="search")

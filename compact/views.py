@@ -67,6 +67,7 @@ def _public_signatures(request):
             "organisation__kind",
             "organisation__postal_town",
         )
+        .order_by("organisation__name", "pk")  # the sort filter may replace it
     )
     return agreement, SignatoryFilter(request.GET or None, queryset=queryset)
 

@@ -1,0 +1,207 @@
+import io
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from pypdf import PdfWriter
+
+from compact.models import Signature, WrittenApplication
+from tests.factories import (
+    OfficialFactory,
+    OrganisationFactory,
+    RepresentativeFactory,
+    WrittenApplicationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def official():
+    user = OfficialFactory()
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    return user
+
+
+def real_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def upload(content=None, name="ansokan.pdf"):
+    return SimpleUploadedFile(name, real_pdf() if content is None else content, "application/pdf")
+
+
+def test_apply_in_writing_creates_a_pending_application(client, compact):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    response = client.post(
+        reverse("compact:apply", args=[rep.organisation.pk]),
+        {"document": upload(), "message": "Our board decided to join."},
+    )
+    assert response.status_code == 302
+    application = WrittenApplication.objects.get(organisation=rep.organisation)
+    assert (application.status, application.submitted_by) == ("pending", rep.user)
+    assert application.document.read().startswith(b"%PDF-")
+    assert not Signature.objects.filter(organisation=rep.organisation).exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"MZ\x90\x00 an executable", "ansokan.pdf", "not a PDF"),
+        (b"%PDF-1.7\n garbage that is no PDF at all", "ansokan.pdf", "cannot be read"),
+        (b"", "ansokan.pdf", "empty"),
+    ],
+)
+def test_apply_with_a_fake_pdf_is_refused(client, compact, content, name, message):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    response = client.post(
+        reverse("compact:apply", args=[rep.organisation.pk]),
+        {"document": upload(content, name)},
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["document"])
+    assert WrittenApplication.objects.count() == 0
+
+
+def test_apply_with_a_too_large_pdf_is_refused(client, compact, settings):
+    settings.UPLOAD_MAX_BYTES = 200
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    response = client.post(
+        reverse("compact:apply", args=[rep.organisation.pk]),
+        {"document": upload(real_pdf() + b" " * 300)},
+    )
+    assert "too large" in " ".join(response.context["form"].errors["document"])
+    assert WrittenApplication.objects.count() == 0
+
+
+def test_apply_for_another_organisation_is_refused(client, compact):
+    rep_a = RepresentativeFactory()
+    org_b = OrganisationFactory()
+    client.force_login(rep_a.user)
+    response = client.post(reverse("compact:apply", args=[org_b.pk]), {"document": upload()})
+    assert response.status_code == 403
+    assert WrittenApplication.objects.count() == 0
+
+
+def test_official_approves_an_application(
+    client, compact, official, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = WrittenApplicationFactory()
+    RepresentativeFactory(organisation=application.organisation)
+    client.force_login(official)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("officials:application", args=[application.pk]), {"decision": "approve"}
+        )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.status, application.decided_by) == ("approved", official)
+    signature = Signature.objects.get(organisation=application.organisation)
+    assert (signature.channel, signature.application, signature.approved_by) == (
+        "written_application",
+        application,
+        official,
+    )
+    assert len(mailoutbox) == 1
+    assert "approved" in mailoutbox[0].subject
+    listing = client.get(reverse("compact:signatories"))
+    assert application.organisation in [s.organisation for s in listing.context["page"]]
+
+
+def test_official_rejects_an_application_with_a_reason(
+    client, compact, official, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = WrittenApplicationFactory()
+    client.force_login(official)
+    url = reverse("officials:application", args=[application.pk])
+    response = client.post(url, {"decision": "reject", "reason": ""})
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "reject", "reason": "The document is not signed."})
+    application.refresh_from_db()
+    assert (application.status, application.rejection_reason) == (
+        "rejected",
+        "The document is not signed.",
+    )
+    assert not Signature.objects.filter(organisation=application.organisation).exists()
+    assert len(mailoutbox) == 1
+    assert "The document is not signed." in mailoutbox[0].body
+
+
+def test_a_decided_application_cannot_be_decided_again(client, compact, official):
+    application = WrittenApplicationFactory()
+    client.force_login(official)
+    url = reverse("officials:application", args=[application.pk])
+    client.post(url, {"decision": "reject", "reason": "No."})
+    client.post(url, {"decision": "approve"})
+    application.refresh_from_db()
+    assert application.status == "rejected"
+    assert not Signature.objects.filter(organisation=application.organisation).exists()
+
+
+def test_application_document_only_for_its_organisation_and_officials(client, compact, official):
+    application = WrittenApplicationFactory()
+    rep = RepresentativeFactory(organisation=application.organisation)
+    other = RepresentativeFactory()
+    url = reverse(
+        "compact:application_document", args=[application.organisation.pk, application.pk]
+    )
+    client.force_login(other.user)
+    assert client.get(url).status_code == 403
+    for user in (rep.user, official):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_official_without_second_factor_is_sent_to_set_it_up(client):
+    client.force_login(OfficialFactory())
+    response = client.get(reverse("officials:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_non_official_gets_no_officials_area(client):
+    client.force_login(RepresentativeFactory().user)
+    assert client.get(reverse("officials:dashboard")).status_code == 403
+
+
+def test_official_actions_are_recorded(client, compact, official):
+    from accounts.models import ActionRecord
+
+    organisation = OrganisationFactory(verification="unverified")
+    client.force_login(official)
+    client.post(
+        reverse("officials:organisation", args=[organisation.pk]),
+        {"decision": "reject", "reason": "Not a civil-society organisation."},
+    )
+    organisation.refresh_from_db()
+    assert (organisation.verification, organisation.verification_note) == (
+        "rejected",
+        "Not a civil-society organisation.",
+    )
+    record = ActionRecord.objects.get()
+    assert (record.actor, record.action, record.detail) == (
+        official,
+        "organisation rejected",
+        "Not a civil-society organisation.",
+    )
+    log = client.get(reverse("officials:log"))
+    assert "organisation rejected" in log.content.decode()
