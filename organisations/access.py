@@ -13,7 +13,7 @@ def representative(view=None, *, may_sign=False, officials=True):
     """The view receives ``organisation`` (from the ``organisation_pk`` URL argument) and
     ``representation`` (the user's Representative row, or None for an official).
 
-    Anyone else gets a 404, so the existence of private pages is not disclosed."""
+    Anyone else is refused (403) and nothing is read or changed."""
 
     def decorate(view):
         @wraps(view)
