@@ -18,6 +18,7 @@ from compact.services import (
     signature_sign_online,
     signature_withdraw,
 )
+from config.public_cache import cached_public_page
 from organisations.access import representative
 from organisations.models import Organisation
 
@@ -31,6 +32,7 @@ def ping(request):
 
 
 @public
+@cached_public_page
 def home(request):
     agreement = (
         Agreement.objects.in_force()
@@ -40,9 +42,8 @@ def home(request):
     )
     context = {"agreement": agreement}
     if agreement is not None:
-        context["signatory_count"] = (
-            agreement.signatures.public().values("organisation").distinct().count()
-        )
+        # One effective signature per organisation and version (a database constraint).
+        context["signatory_count"] = agreement.signatures.public().order_by().count()
     return render(request, "compact/home.html", context)
 
 
@@ -73,6 +74,7 @@ def _public_signatures(request):
 
 
 @public
+@cached_public_page
 def signatory_list(request):
     agreement, signatories = _public_signatures(request)
     page = Paginator(signatories.qs, SIGNATORIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -91,6 +93,7 @@ def signatory_list(request):
 
 
 @public
+@cached_public_page
 def signatory_csv(request):
     """Exactly what the list shows under the same filters, as CSV."""
     _agreement, signatories = _public_signatures(request)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import public, signed_in
+from config.public_cache import cached_public_page
 from organisations.access import representative
 from organisations.forms import InviteRepresentativeForm, OrganisationForm
 from organisations.models import Organisation, Representative
@@ -127,6 +128,7 @@ def accept_invitation(request, token):
 
 
 @public
+@cached_public_page
 def profile(request, pk):
     """An organisation's public page: public fields only, and its signatures of the compact."""
     organisation = get_object_or_404(

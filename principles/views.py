@@ -1,9 +1,10 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from accounts.access import public
 from compact.models import Agreement
+from config.public_cache import cached_public_page
 from principles.models import Commitment, DevelopmentArea, Party, Principle
 
 
@@ -15,9 +16,10 @@ def _agreement_in_force():
 
 
 @public
+@cached_public_page
 def principle_list(request):
     agreement = _agreement_in_force()
-    principles = agreement.principles.prefetch_related("commitments")
+    principles = agreement.principles.annotate(commitment_count=Count("commitments"))
     return render(
         request,
         "principles/principle_list.html",
@@ -26,6 +28,7 @@ def principle_list(request):
 
 
 @public
+@cached_public_page
 def principle_detail(request, pk):
     principle = get_object_or_404(
         Principle.objects.select_related("agreement").prefetch_related("commitments"),
@@ -51,6 +54,7 @@ def principle_detail(request, pk):
 
 
 @public
+@cached_public_page
 def party_commitments(request, party):
     if party not in Party.values:
         raise Http404("No such party.")
@@ -71,6 +75,7 @@ def party_commitments(request, party):
 
 
 @public
+@cached_public_page
 def development_areas(request):
     agreement = _agreement_in_force()
     areas = DevelopmentArea.objects.filter(agreement=agreement).prefetch_related("plan_items")

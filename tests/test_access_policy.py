@@ -9,6 +9,7 @@ fails this test.
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from accounts.access import ADMINISTRATOR, OFFICIAL, PUBLIC, REPRESENTATIVE, SIGNED_IN
 from tests.factories import (
@@ -59,6 +60,13 @@ def test_every_url_pattern_has_an_access_policy():
         if policy_of(prefix, pattern) is None
     ]
     assert missing == []
+
+
+@pytest.fixture(autouse=True)
+def swedish():
+    """URLs reversed in one language, whatever an earlier test's request left active."""
+    with translation.override("sv"):
+        yield
 
 
 @pytest.fixture

@@ -7,3 +7,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# One process, no Redis needed: the content version lives in memory too.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+}

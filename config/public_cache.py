@@ -1,0 +1,99 @@
+"""Whole-page cache for what the public reads, always in step with the database.
+
+Rendered pages live in each process's memory (the "default" cache), keyed by a
+*content version* held in the shared cache (Redis in production). Any change to what
+public pages show bumps the version, at once and again on commit, so no process serves
+a page older than the data (domain fact 5: the public list agrees with the database).
+
+Only anonymous GETs are cached: a visitor with a session (signed in, or with a message
+waiting) always gets a freshly rendered page.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+VERSION_KEY = "public-content-version"
+_CACHED_HEADERS = ("Content-Type", "Content-Disposition")
+
+
+def content_version() -> int:
+    shared = caches["shared"]
+    version = shared.get(VERSION_KEY)
+    if version is None:
+        shared.add(VERSION_KEY, 1, timeout=None)
+        version = shared.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_content_version() -> None:
+    shared = caches["shared"]
+    try:
+        shared.incr(VERSION_KEY)
+    except ValueError:  # not set yet
+        shared.add(VERSION_KEY, 1, timeout=None)
+
+
+def _bump_now_and_on_commit(**kwargs):
+    # Now: this process's own following reads see the change. On commit: no other process
+    # can have cached a page between this change and its commit.
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
+
+
+def invalidate_public_pages_on_change(*models):
+    """Connect the models whose rows public pages show."""
+    for model in models:
+        post_save.connect(_bump_now_and_on_commit, sender=model, weak=False)
+        post_delete.connect(_bump_now_and_on_commit, sender=model, weak=False)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _bump_now_and_on_commit, sender=field.remote_field.through, weak=False
+            )
+
+
+def _cacheable(request) -> bool:
+    return (
+        settings.PUBLIC_PAGE_CACHE
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cached_public_page(view):
+    """Serve the view's 200 responses from the page cache for anonymous visitors."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        pages = caches["default"]
+        key = f"page:{content_version()}:{get_language()}:{request.get_full_path()}"
+        hit = pages.get(key)
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        if response.streaming:
+            content = b"".join(response.streaming_content)
+            fresh = HttpResponse(content)
+            for name in _CACHED_HEADERS:
+                if name in response:
+                    fresh[name] = response[name]
+            response = fresh
+        headers = {name: response[name] for name in _CACHED_HEADERS if name in response}
+        pages.set(key, (response.content, headers))
+        return response
+
+    return wrapped
