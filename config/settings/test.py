@@ -1,5 +1,7 @@
 """The test suite: PostgreSQL and Redis, as in production."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -10,9 +12,22 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-CELERY_TASK_ALWAYS_EAGER = True
+# A real Celery worker started by tests/worker.py runs with these settings and sends
+# over SMTP to the aiosmtpd server of the test process.
+if env("TEST_SMTP_PORT", default=""):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": env.int("TEST_SMTP_PORT"), "timeout": 10},
+        }
+    }
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = BASE_DIR / ".test-media" / "public"
 STORAGES["private"]["OPTIONS"]["location"] = BASE_DIR / ".test-media" / "private"  # noqa: F405
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+# Tests measure the views themselves; tests/config/test_public_cache.py turns it on.
+PUBLIC_PAGE_CACHE = False
+# Each test run its own content version, so parallel runs on one Redis do not interfere.
+CACHES["shared"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
