@@ -1,7 +1,8 @@
 """Whole-page cache for what the public reads, always in step with the database.
 
 Rendered pages live in each process's memory (the "default" cache), keyed by a
-*content version* held in the shared cache (Redis in production). Any change to what
+*content version* held in Redis (PUBLIC_CACHE_REDIS_URL) and shared by every process;
+without Redis (the quick start's single process) the version is kept in memory. Any change to what
 public pages show bumps the version, at once and again on commit, so no process serves
 a page older than the data (domain fact 5: the public list agrees with the database).
 
@@ -9,6 +10,8 @@ Only anonymous GETs are cached: a visitor with a session (signed in, or with a m
 waiting) always gets a freshly rendered page.
 """
 
+import functools
+import itertools
 from functools import wraps
 
 from django.conf import settings
@@ -18,25 +21,30 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
-VERSION_KEY = "public-content-version"
 _CACHED_HEADERS = ("Content-Type", "Content-Disposition")
+_memory_version = itertools.count(1)
+_memory_current = [next(_memory_version)]
+
+
+@functools.cache
+def _redis():
+    # One client and connection pool per process: a GET is one round trip, no more.
+    import redis
+
+    return redis.Redis.from_url(settings.PUBLIC_CACHE_REDIS_URL)
 
 
 def content_version() -> int:
-    shared = caches["shared"]
-    version = shared.get(VERSION_KEY)
-    if version is None:
-        shared.add(VERSION_KEY, 1, timeout=None)
-        version = shared.get(VERSION_KEY, 1)
-    return version
+    if not settings.PUBLIC_CACHE_REDIS_URL:
+        return _memory_current[0]
+    return int(_redis().get(settings.PUBLIC_CACHE_VERSION_KEY) or 0)
 
 
 def bump_content_version() -> None:
-    shared = caches["shared"]
-    try:
-        shared.incr(VERSION_KEY)
-    except ValueError:  # not set yet
-        shared.add(VERSION_KEY, 1, timeout=None)
+    if not settings.PUBLIC_CACHE_REDIS_URL:
+        _memory_current[0] = next(_memory_version)
+        return
+    _redis().incr(settings.PUBLIC_CACHE_VERSION_KEY)
 
 
 def _bump_now_and_on_commit(**kwargs):

@@ -177,9 +177,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
-    "shared": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
 }
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+PUBLIC_CACHE_REDIS_URL = env("PUBLIC_CACHE_REDIS_URL", default=REDIS_URL)
+PUBLIC_CACHE_VERSION_KEY = "compact-portal:public-content-version"
 
 # The compact's own rules.
 COMPACT_REVISION_YEARS = 4

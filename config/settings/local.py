@@ -8,7 +8,4 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBacken
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 # One process, no Redis needed: the content version lives in memory too.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
-}
+PUBLIC_CACHE_REDIS_URL = ""
