@@ -42,11 +42,11 @@ run: env messages
 services:
 	@bash scripts/ensure-services.sh
 
-test: env messages services
+test: env services messages
 	@$(PY) manage.py collectstatic --noinput -v0 --settings=config.settings.test
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: env messages services
+bench: env services messages
 	@$(PY) bench/run.py
 
 lint: env

@@ -16,6 +16,12 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# gettext, for compiling the translations.
+if ! command -v msgfmt >/dev/null; then
+  echo "gettext absent: installing it…"
+  apt_install gettext
+fi
+
 # PostgreSQL, unless DATABASE_URL points elsewhere.
 if [ -z "${DATABASE_URL:-}" ]; then
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
