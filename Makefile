@@ -25,6 +25,7 @@ env: $(UV)
 	@$(UV) sync --frozen --quiet
 
 messages: env
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
 	@$(PY) manage.py compilemessages --ignore=.venv -v0
 
 run: env messages
