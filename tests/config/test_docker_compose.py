@@ -1,0 +1,100 @@
+"""docker-compose.yml and the Dockerfile, read (no Docker engine runs here)."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+APP_SERVICES = ["web", "worker", "beat"]
+
+
+def interpolate(value, **env):
+    """Compose's ${NAME}, ${NAME:-default} and ${NAME:?error}, given env."""
+    pattern = r"\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}"
+    return re.sub(pattern, lambda m: env.get(m[1], m[2] or ""), str(value))
+
+
+@pytest.fixture(scope="module")
+def services():
+    return yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]
+
+
+def test_the_stack_has_every_service(services):
+    assert {"web", "worker", "beat", "postgres", "redis", "mailpit"} <= set(services)
+
+
+def test_web_worker_and_beat_share_one_image_built_from_the_dockerfile(services):
+    images = {services[name]["image"] for name in APP_SERVICES}
+    builds = {str(services[name]["build"]) for name in APP_SERVICES}
+
+    assert len(images) == 1
+    assert builds == {"."}
+    assert (BASE_DIR / "Dockerfile").is_file()
+
+
+def test_the_commands(services):
+    assert services["web"]["command"][:2] == ["gunicorn", "config.wsgi"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+
+
+def test_postgres_health_check_gates_the_web_server(services):
+    postgres = services["postgres"]
+    web = services["web"]
+
+    assert postgres["image"] == "postgres:16"
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    assert any(volume.endswith(":/var/lib/postgresql/data") for volume in postgres["volumes"])
+    assert web["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    assert "redis" in web["depends_on"]
+    assert web["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+
+def test_app_services_run_production_settings_with_secrets_from_the_environment(services):
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+        assert env["DJANGO_SECRET_KEY"] == "${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY}"
+        assert (
+            interpolate(env["DATABASE_URL"], POSTGRES_PASSWORD="pw")
+            == "postgres://portal:pw@postgres:5432/portal"
+        )
+        assert interpolate(env["REDIS_URL"]) == "redis://redis:6379/0"
+
+
+def test_mail_goes_to_the_mail_catcher(services):
+    assert "mailpit" in services["mailpit"]["image"]
+    assert "8025:8025" in services["mailpit"]["ports"]  # its web UI; SMTP on 1025 inside
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert interpolate(env["EMAIL_HOST"]) == "mailpit"
+        assert interpolate(env["EMAIL_PORT"]) == "1025"
+        assert interpolate(env["EMAIL_HOST"], EMAIL_HOST="smtp.example.org") == "smtp.example.org"
+
+
+def test_dockerfile_builds_a_lean_production_image():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+
+    assert dockerfile.startswith("#") and "FROM python:3.12-slim" in dockerfile
+    assert "uv sync --frozen --no-dev" in dockerfile
+    for package in [
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "libharfbuzz0b",
+        "fonts-dejavu",
+        "gettext",
+    ]:
+        assert package in dockerfile
+    assert "collectstatic" in dockerfile
+    assert "compilemessages" in dockerfile
+    assert "USER portal" in dockerfile
+
+
+def test_dockerignore_keeps_local_state_out_of_the_image():
+    ignored = (BASE_DIR / ".dockerignore").read_text().split()
+
+    for entry in [".git", ".venv", "db.sqlite3", ".env", "media/"]:
+        assert entry in ignored

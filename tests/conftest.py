@@ -1,0 +1,19 @@
+"""Fixtures shared by the whole suite. Factories and the compact builder live in
+tests/factories.py; import them there."""
+
+import pytest
+
+from tests.factories import build_compact
+
+
+@pytest.fixture
+def compact(db):
+    """The agreement in force: 7 principles, each with commitments for every party,
+    4 development areas with plan items, 3 signatures."""
+    return build_compact()
+
+
+@pytest.fixture
+def big_compact(db):
+    """The same compact five times over (for query-count bounds at a second data size)."""
+    return build_compact(scale=5)

@@ -1,0 +1,112 @@
+"""The public pages in a real Chromium: WCAG 2.1 AA by axe, one h1, keyboard, CSP."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import expect
+
+from principles.models import Party
+from tests.e2e.helpers import assert_no_axe_violations
+
+pytestmark = pytest.mark.e2e
+
+LANGUAGES = ["sv", "en"]
+
+
+def public_paths(agreement, language):
+    with translation.override(language):
+        return [
+            reverse("compact:home"),
+            reverse("principles:list"),
+            *(reverse("principles:detail", args=[p.pk]) for p in agreement.principles.all()),
+            *(reverse("principles:party", args=[party]) for party in Party.values),
+            reverse("principles:development_areas"),
+            reverse("account_login"),
+            reverse("account_signup"),
+            reverse("account_reset_password"),
+        ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_page_passes_axe_with_one_h1(page, compact, language):
+    paths = public_paths(compact, language)
+    assert len(paths) == 16  # 7 principles, 3 parties, 6 other pages
+
+    for path in paths:
+        response = page.goto(path)
+
+        assert response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == language, path
+        assert page.locator("h1").count() == 1, path
+        assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_public_pages_send_a_strict_content_security_policy(page, compact, language):
+    for path in public_paths(compact, language):
+        policy = page.goto(path).headers.get("content-security-policy", "")
+
+        assert "script-src 'self' 'nonce-" in policy, path
+        assert "style-src 'self';" in policy, path
+        assert "unsafe-inline" not in policy, path
+    # Any CSP violation or console error on the way fails the test (the page fixture).
+
+
+def test_first_tab_reaches_the_skip_link_and_enter_moves_focus_to_main(page, compact):
+    page.goto("/sv/principles/")
+
+    page.keyboard.press("Tab")
+
+    skip_link = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    assert skip_link.get_attribute("href") == "#main"
+    box = skip_link.bounding_box()
+    assert box is not None and box["y"] >= 0  # visible once focused
+
+    page.keyboard.press("Enter")
+
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_keyboard_user_can_switch_language(page, compact):
+    page.goto("/sv/principles/")
+
+    page.locator('a[hreflang="en"]').focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/principles/")
+
+    assert page.locator("html").get_attribute("lang") == "en"
+    first = compact.principles.order_by("position").first()
+    assert page.locator("h2").first.inner_text() == first.title_en
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sign_up_errors_are_tied_to_their_fields(page, db, language):
+    with translation.override(language):
+        page.goto(reverse("account_signup"))
+    # Valid to the browser's own check, not to the server's (a domain needs a dot).
+    page.get_by_role("textbox", name="e-post" if language == "sv" else "email").fill("someone@x")
+    page.locator("#id_password1").fill("short")
+    page.locator("#id_password2").fill("other")
+
+    page.locator("main form button[type=submit]").click()
+
+    email = page.locator("#id_email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    error_id = email.get_attribute("aria-describedby").split()[-1]
+    assert page.locator(f"#{error_id}").inner_text().strip() != ""
+    assert page.locator("#id_password1").get_attribute("aria-invalid") == "true"
+    assert_no_axe_violations(page)
+
+
+def test_failed_sign_in_explains_itself_accessibly(page, compact):
+    page.goto("/sv/accounts/login/")
+    page.get_by_label("E-postadress").fill("nobody@example.org")
+    page.get_by_label("Lösenord").fill("wrong")
+
+    page.get_by_role("button", name="Logga in").click()
+
+    expect(page.locator("main .alert-danger")).not_to_be_empty()
+    assert_no_axe_violations(page)
