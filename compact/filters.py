@@ -27,7 +27,9 @@ class SignatoryFilter(django_filters.FilterSet):
         empty_label=_("All areas"),
     )
     channel = django_filters.ChoiceFilter(
-        label=_("Signed"), choices=Signature.Channel.choices, empty_label=_("All channels")
+        label=_("How they signed"),
+        choices=Signature.Channel.choices,
+        empty_label=_("All channels"),
     )
     year = django_filters.NumberFilter(
         label=_("Year signed"),
@@ -39,8 +41,10 @@ class SignatoryFilter(django_filters.FilterSet):
         label=_("Sort by"),
         fields=(("organisation__name", "name"), ("signed_at", "date")),
         field_labels={
-            "organisation__name": _("Name"),
-            "signed_at": _("Date signed"),
+            "organisation__name": _("Name, A to Z"),
+            "-name": _("Name, Z to A"),
+            "signed_at": _("Date signed, oldest first"),
+            "-date": _("Date signed, newest first"),
         },
         empty_label=None,
     )

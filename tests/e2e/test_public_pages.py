@@ -21,6 +21,9 @@ def public_paths(agreement, language):
             *(reverse("principles:detail", args=[p.pk]) for p in agreement.principles.all()),
             *(reverse("principles:party", args=[party]) for party in Party.values),
             reverse("principles:development_areas"),
+            reverse("compact:signatories"),
+            reverse("compact:signatories") + "?kind=association&sort=-date&year=abc",
+            reverse("organisations:profile", args=[agreement.signatures.first().organisation_id]),
             reverse("account_login"),
             reverse("account_signup"),
             reverse("account_reset_password"),
@@ -30,7 +33,7 @@ def public_paths(agreement, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_public_page_passes_axe_with_one_h1(page, compact, language):
     paths = public_paths(compact, language)
-    assert len(paths) == 16  # 7 principles, 3 parties, 6 other pages
+    assert len(paths) == 19  # 7 principles, 3 parties, 9 other pages
 
     for path in paths:
         response = page.goto(path)
