@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from accounts.uploads import validate_size
 from compact.models import Signature
 
 
@@ -14,15 +15,7 @@ def validate_pdf(upload):
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large (%(size)s). The limit is %(limit)s.")
-            % {
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
-            },
-            code="too_large",
-        )
+    validate_size(upload, settings.UPLOAD_MAX_BYTES)
     content = upload.read()
     upload.seek(0)
     if not content.startswith(b"%PDF-"):

@@ -1,9 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from accounts.uploads import validate_size
 from organisations.models import Organisation, Representative
 from organisations.numbers import normalise_organisation_number
 
@@ -14,15 +14,7 @@ def validate_logo(upload):
     """A logo is a PNG, JPEG or WebP image (by content, not by name) within the size limit."""
     import filetype
 
-    if upload.size > settings.LOGO_MAX_BYTES:
-        raise ValidationError(
-            _("The logo is too large (%(size)s). The limit is %(limit)s.")
-            % {
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.LOGO_MAX_BYTES),
-            },
-            code="too_large",
-        )
+    validate_size(upload, settings.LOGO_MAX_BYTES)
     head = upload.read(2048)
     upload.seek(0)
     kind = filetype.guess(head)
