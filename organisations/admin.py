@@ -1,7 +1,12 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from organisations.models import ActivityArea, Organisation, Representative
+from organisations.models import (
+    ActivityArea,
+    Organisation,
+    Representative,
+    RepresentativeInvitation,
+)
 
 
 @admin.register(ActivityArea)
@@ -24,3 +29,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["activity_areas"]
     raw_id_fields = ["verified_by"]
     inlines = [RepresentativeInline]
+
+
+@admin.register(RepresentativeInvitation)
+class RepresentativeInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
+    search_fields = ["email", "organisation__name"]
+    raw_id_fields = ["organisation", "invited_by", "accepted_by"]
