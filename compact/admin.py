@@ -19,13 +19,20 @@ class AgreementAdmin(TranslationAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
-    """Signatures are history: the admin may read them, never delete them."""
+    """Signatures are history: the admin may read them, never add, rewrite or delete them
+    (signing and withdrawing go through the services, which record who and when)."""
 
     list_display = ["organisation", "agreement", "channel", "signed_at", "withdrawn_at"]
     list_filter = ["channel", "agreement"]
     search_fields = ["organisation__name", "signer_name"]
     list_select_related = ["organisation", "agreement"]
     raw_id_fields = ["organisation", "signed_by", "approved_by", "withdrawn_by", "application"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -36,6 +43,12 @@ class WrittenApplicationAdmin(admin.ModelAdmin):
     list_display = ["organisation", "agreement", "status", "submitted_at", "decided_at"]
     list_filter = ["status"]
     raw_id_fields = ["organisation", "submitted_by", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided in the officials' area, where the decision is recorded
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -24,7 +24,7 @@ def test_every_admin_list_and_add_page_opens_for_an_administrator(client):
     assert ("compact", "signature") in opened
 
 
-def test_signatures_cannot_be_deleted_in_the_admin(client):
+def test_signatures_cannot_be_rewritten_or_deleted_in_the_admin(client):
     build_compact()
     signature = SignatureFactory()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
@@ -33,3 +33,7 @@ def test_signatures_cannot_be_deleted_in_the_admin(client):
     )
     assert response.status_code == 403
     assert type(signature).objects.filter(pk=signature.pk).exists()
+    change = reverse("admin:compact_signature_change", args=[signature.pk])
+    client.post(change, {"signer_name": "Someone else"})
+    signature.refresh_from_db()
+    assert signature.signer_name != "Someone else"
