@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.records import record_action
 from compact.models import Agreement, Signature, WrittenApplication
 from organisations.models import Organisation
+from organisations.services import organisation_verify
 
 
 class SigningError(Exception):
@@ -19,6 +20,17 @@ def _lock_organisation(organisation: Organisation) -> Organisation:
     # Serialises concurrent signing for one organisation: the second waits here,
     # then sees the first one's signature.
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def _ensure_may_join(organisation, agreement):
+    if organisation.verification == Organisation.Verification.REJECTED:
+        raise SigningError(
+            _(
+                "Officials have not accepted %(organisation)s as a civil-society organisation: %(reason)s"
+            )
+            % {"organisation": organisation.name, "reason": organisation.verification_note}
+        )
+    _ensure_not_signed(organisation, agreement)
 
 
 def _ensure_not_signed(organisation, agreement):
@@ -55,7 +67,7 @@ def signature_sign_online(
     if agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(_("Only the version in force can be signed."))
     organisation = _lock_organisation(organisation)
-    _ensure_not_signed(organisation, agreement)
+    _ensure_may_join(organisation, agreement)
     signature = _create_signature(
         organisation=organisation,
         agreement=agreement,
@@ -82,7 +94,7 @@ def application_submit(
     if agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(_("Only the version in force can be joined."))
     organisation = _lock_organisation(organisation)
-    _ensure_not_signed(organisation, agreement)
+    _ensure_may_join(organisation, agreement)
     if organisation.written_applications.filter(
         agreement=agreement, status=WrittenApplication.Status.PENDING
     ).exists():
@@ -112,8 +124,11 @@ def _lock_pending(application) -> WrittenApplication:
 @transaction.atomic
 def application_approve(*, application: WrittenApplication, official) -> Signature:
     application = _lock_pending(application)
-    _lock_organisation(application.organisation)
-    _ensure_not_signed(application.organisation, application.agreement)
+    organisation = _lock_organisation(application.organisation)
+    _ensure_not_signed(organisation, application.agreement)
+    if not organisation.is_verified:
+        # Reviewing the application is reviewing the organisation: it becomes public now.
+        organisation_verify(organisation=organisation, official=official)
     application.status = WrittenApplication.Status.APPROVED
     application.decided_by = official
     application.decided_at = timezone.now()

@@ -130,6 +130,12 @@ class Echo:
 @representative(may_sign=True, officials=False)
 def sign(request, organisation, representation):
     agreement = _agreement_in_force_or_404()
+    if agreement.signatures.effective().filter(organisation=organisation).exists():
+        messages.info(
+            request,
+            _("%(name)s has already signed the version in force.") % {"name": organisation.name},
+        )
+        return redirect("organisations:dashboard", organisation_pk=organisation.pk)
     form = SignForm(request.POST or None, initial={"signer_name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
         try:

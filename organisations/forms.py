@@ -75,9 +75,12 @@ class InviteRepresentativeForm(forms.Form):
         label=_("May sign the compact for the organisation"), required=False
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, may_grant_signing, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        if not may_grant_signing:
+            # Only someone who may sign can let others sign.
+            del self.fields["may_sign"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

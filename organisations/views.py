@@ -69,12 +69,16 @@ def edit(request, organisation, representation):
 
 @representative
 def representatives(request, organisation, representation):
-    form = InviteRepresentativeForm(request.POST or None, organisation=organisation)
+    form = InviteRepresentativeForm(
+        request.POST or None,
+        organisation=organisation,
+        may_grant_signing=representation is None or representation.may_sign,  # None: official
+    )
     if request.method == "POST" and form.is_valid():
         representative_invite(
             organisation=organisation,
             email=form.cleaned_data["email"],
-            may_sign=form.cleaned_data["may_sign"],
+            may_sign=form.cleaned_data.get("may_sign", False),
             invited_by=request.user,
         )
         messages.success(

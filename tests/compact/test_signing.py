@@ -233,3 +233,30 @@ def test_two_people_signing_at_the_same_moment_make_one_signature():
     bodies = " ".join(r.content.decode() for r in responses)
     assert "already signed" in bodies
     assert agreement_in_force() == agreement
+
+
+@pytest.mark.django_db
+def test_rejected_organisation_cannot_sign(client, compact):
+    rep = RepresentativeFactory(
+        organisation=OrganisationFactory(
+            verification="rejected", verification_note="A company, not an association."
+        )
+    )
+    client.force_login(rep.user)
+    response = client.post(
+        reverse("compact:sign", args=[rep.organisation.pk]), sign_data(), follow=True
+    )
+    assert "A company, not an association." in response.content.decode()
+    assert not Signature.objects.filter(organisation=rep.organisation).exists()
+
+
+@pytest.mark.django_db
+def test_sign_page_of_an_organisation_that_has_signed_says_so(client, compact):
+    rep = RepresentativeFactory()
+    SignatureFactory(organisation=rep.organisation, agreement=compact)
+    client.force_login(rep.user)
+    response = client.get(reverse("compact:sign", args=[rep.organisation.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "organisations:dashboard", args=[rep.organisation.pk]
+    )
+    assert "already signed the version in force" in response.content.decode()

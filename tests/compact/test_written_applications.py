@@ -205,3 +205,17 @@ def test_official_actions_are_recorded(client, compact, official):
     )
     log = client.get(reverse("officials:log"))
     assert "organisation rejected" in log.content.decode()
+
+
+def test_approving_the_application_of_an_unverified_organisation_verifies_it(
+    client, compact, official
+):
+    application = WrittenApplicationFactory(
+        organisation=OrganisationFactory(verification="unverified")
+    )
+    client.force_login(official)
+    client.post(reverse("officials:application", args=[application.pk]), {"decision": "approve"})
+    organisation = application.organisation
+    organisation.refresh_from_db()
+    assert (organisation.verification, organisation.verified_by) == ("verified", official)
+    assert Signature.objects.public().filter(organisation=organisation).count() == 1

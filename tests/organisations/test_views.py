@@ -249,3 +249,12 @@ def test_public_profile_of_unverified_organisation_is_not_found(client):
     organisation = OrganisationFactory(verification="unverified")
     response = client.get(reverse("organisations:profile", args=[organisation.pk]))
     assert response.status_code == 404
+
+
+def test_representative_who_may_not_sign_cannot_let_others_sign(client):
+    rep = RepresentativeFactory(may_sign=False)
+    client.force_login(rep.user)
+    url = reverse("organisations:representatives", args=[rep.organisation.pk])
+    assert "may_sign" not in client.get(url).context["form"].fields
+    client.post(url, {"email": "friend@example.org", "may_sign": "on"})
+    assert RepresentativeInvitation.objects.get().may_sign is False
