@@ -45,7 +45,7 @@ services:
 
 test: env services messages
 	@$(PY) manage.py collectstatic --noinput -v0 --settings=config.settings.test
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 bench: env services messages
 	@$(PY) bench/run.py
