@@ -7,6 +7,7 @@ urlpatterns = [
     path("my-organisations/", views.my_organisations, name="mine"),
     path("organisations/register/", views.register, name="register"),
     path("organisations/<int:pk>/", views.profile, name="profile"),
+    path("organisations/<int:pk>/logo/", views.logo, name="logo"),
     path("organisations/<int:organisation_pk>/manage/", views.dashboard, name="dashboard"),
     path("organisations/<int:organisation_pk>/edit/", views.edit, name="edit"),
     path(

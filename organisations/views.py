@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -145,3 +146,12 @@ def profile(request, pk):
         "organisations/profile.html",
         {"organisation": organisation, "signatures": signatures},
     )
+
+
+@public
+def logo(request, pk):
+    """A verified organisation's logo, served by the portal itself (no separate media server)."""
+    organisation = get_object_or_404(Organisation.objects.verified().exclude(logo=""), pk=pk)
+    response = FileResponse(organisation.logo.open("rb"))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

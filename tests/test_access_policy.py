@@ -98,6 +98,7 @@ def kwargs_for(name, world):
         "pk": {
             "principles:detail": world["principle"].pk,
             "organisations:profile": org_b.pk,
+            "organisations:logo": org_b.pk,
             "officials:organisation": world["unverified"].pk,
             "officials:application": world["application_b"].pk,
             "officials:withdraw": signature_b.pk,

@@ -258,3 +258,18 @@ def test_representative_who_may_not_sign_cannot_let_others_sign(client):
     assert "may_sign" not in client.get(url).context["form"].fields
     client.post(url, {"email": "friend@example.org", "may_sign": "on"})
     assert RepresentativeInvitation.objects.get().may_sign is False
+
+
+def test_logo_is_served_for_a_verified_organisation_only(client):
+    organisation = OrganisationFactory()
+    organisation.logo.save("logo.png", SimpleUploadedFile("logo.png", png_bytes()))
+    response = client.get(reverse("organisations:logo", args=[organisation.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == png_bytes()
+    assert (
+        'src="%s"' % reverse("organisations:logo", args=[organisation.pk])
+        in client.get(reverse("organisations:profile", args=[organisation.pk])).content.decode()
+    )
+    organisation.verification = "unverified"
+    organisation.save()
+    assert client.get(reverse("organisations:logo", args=[organisation.pk])).status_code == 404
