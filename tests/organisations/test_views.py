@@ -266,10 +266,9 @@ def test_logo_is_served_for_a_verified_organisation_only(client):
     response = client.get(reverse("organisations:logo", args=[organisation.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == png_bytes()
-    assert (
-        'src="%s"' % reverse("organisations:logo", args=[organisation.pk])
-        in client.get(reverse("organisations:profile", args=[organisation.pk])).content.decode()
-    )
+    logo_url = reverse("organisations:logo", args=[organisation.pk])
+    profile = client.get(reverse("organisations:profile", args=[organisation.pk]))
+    assert f'src="{logo_url}"' in profile.content.decode()
     organisation.verification = "unverified"
     organisation.save()
     assert client.get(reverse("organisations:logo", args=[organisation.pk])).status_code == 404
