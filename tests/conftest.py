@@ -2,6 +2,7 @@
 tests/factories.py; import them there."""
 
 import pytest
+from django.utils import translation
 
 from tests.factories import build_compact
 
@@ -17,3 +18,11 @@ def compact(db):
 def big_compact(db):
     """The same compact five times over (for query-count bounds at a second data size)."""
     return build_compact(scale=5)
+
+
+@pytest.fixture
+def english():
+    """URLs reversed in English (/en/…), so messages can be read in English. Modules that
+    want it use ``pytestmark = pytest.mark.usefixtures("english")``."""
+    with translation.override("en"):
+        yield

@@ -9,6 +9,7 @@ import datetime
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from organisations.numbers import with_check_digit
 from principles.models import Commitment, DevelopmentArea, Party, PlanItem, Principle
 
 PASSWORD = "pw"
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 def agreement_in_force() -> Agreement:
@@ -52,6 +54,13 @@ class OfficialFactory(UserFactory):
         if create:
             group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
             obj.groups.add(group)
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """``OfficialFactory(totp=True)``: a second factor set up with TOTP_SECRET, as the
+        officials' area requires."""
+        if create and extracted:
+            TOTP.activate(obj, TOTP_SECRET)
 
 
 class PublicPartyFactory(factory.django.DjangoModelFactory):

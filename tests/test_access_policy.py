@@ -7,7 +7,6 @@ fails this test.
 """
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
@@ -75,8 +74,7 @@ def world(db):
     rep_a = RepresentativeFactory(user=UserFactory(email="a@example.org"))
     rep_b = RepresentativeFactory(user=UserFactory(email="b@example.org"))
     org_a, org_b = rep_a.organisation, rep_b.organisation
-    official = OfficialFactory()
-    TOTP.activate(official, "JBSWY3DPEHPK3PXP")
+    official = OfficialFactory(totp=True)
     return {
         "agreement": agreement,
         "principle": PrincipleFactory(agreement=agreement),

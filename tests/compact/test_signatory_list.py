@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from compact.models import Signature
 from organisations.models import Organisation
@@ -17,13 +17,7 @@ from tests.factories import (
     build_compact,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def listed_names(response):

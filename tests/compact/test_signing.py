@@ -4,7 +4,6 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from compact.models import Signature
 from compact.services import SigningError, signature_sign_online, signature_withdraw
@@ -17,11 +16,7 @@ from tests.factories import (
     build_compact,
 )
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def listed(client):
@@ -71,10 +66,7 @@ def test_signature_of_unverified_organisation_is_public_only_once_verified(clien
     dashboard = client.get(reverse("organisations:dashboard", args=[rep.organisation.pk]))
     assert "public once the organisation is verified" in dashboard.content.decode()
 
-    official = OfficialFactory()
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    TOTP.activate(official, "JBSWY3DPEHPK3PXP")
+    official = OfficialFactory(totp=True)
     client.force_login(official)
     client.post(
         reverse("officials:organisation", args=[rep.organisation.pk]), {"decision": "verify"}

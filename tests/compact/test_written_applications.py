@@ -1,10 +1,8 @@
 import io
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from pypdf import PdfWriter
 
 from compact.models import Signature, WrittenApplication
@@ -15,20 +13,12 @@ from tests.factories import (
     WrittenApplicationFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
 def official():
-    user = OfficialFactory()
-    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
-    return user
+    return OfficialFactory(totp=True)
 
 
 def real_pdf() -> bytes:

@@ -7,16 +7,15 @@ import re
 import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from pypdf import PdfWriter
 
 from compact.models import Signature, WrittenApplication
 from organisations.models import Organisation
 from tests.e2e.helpers import assert_no_axe_violations
-from tests.factories import OfficialFactory, RepresentativeFactory, build_compact
+from tests.factories import TOTP_SECRET, OfficialFactory, RepresentativeFactory, build_compact
 
-SECRET = "JBSWY3DPEHPK3PXP"
 PASSWORD = "a-long-Password-2026"
 
 
@@ -27,13 +26,11 @@ def compact(transactional_db):
 
 @pytest.fixture
 def official(transactional_db):
-    user = OfficialFactory(email="tjansteperson@example.org")
-    TOTP.activate(user, SECRET)
-    return user
+    return OfficialFactory(email="tjansteperson@example.org", totp=True)
 
 
 def totp_now() -> str:
-    return format_hotp_value(hotp_value(SECRET, int(time.time()) // 30))
+    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
 
 
 def submit(page):
