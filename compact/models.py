@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,13 @@ class AgreementQuerySet(models.QuerySet):
     def current(self):
         """The version in force, or None."""
         return self.in_force().prefetch_related("public_parties").first()
+
+    def current_or_404(self):
+        """The version in force; without one, the page asked for does not exist."""
+        agreement = self.in_force().first()
+        if agreement is None:
+            raise Http404("No version of the compact is in force.")
+        return agreement
 
 
 def add_years(day: date, years: int) -> date:

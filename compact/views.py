@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,15 +47,8 @@ def home(request):
     return render(request, "compact/home.html", context)
 
 
-def _agreement_in_force_or_404():
-    agreement = Agreement.objects.in_force().first()
-    if agreement is None:
-        raise Http404("No version of the compact is in force.")
-    return agreement
-
-
 def _public_signatures(request):
-    agreement = _agreement_in_force_or_404()
+    agreement = Agreement.objects.current_or_404()
     queryset = (
         agreement.signatures.public()
         .select_related("organisation")
@@ -129,7 +122,7 @@ class Echo:
 
 @representative(may_sign=True, officials=False)
 def sign(request, organisation, representation):
-    agreement = _agreement_in_force_or_404()
+    agreement = Agreement.objects.current_or_404()
     if agreement.signatures.effective().filter(organisation=organisation).exists():
         messages.info(
             request,
@@ -174,7 +167,7 @@ def sign(request, organisation, representation):
 
 @representative(officials=False)
 def apply(request, organisation, representation):
-    agreement = _agreement_in_force_or_404()
+    agreement = Agreement.objects.current_or_404()
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

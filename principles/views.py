@@ -8,17 +8,10 @@ from config.public_cache import cached_public_page
 from principles.models import Commitment, DevelopmentArea, Party, Principle
 
 
-def _agreement_in_force():
-    agreement = Agreement.objects.in_force().first()
-    if agreement is None:
-        raise Http404("No version of the compact is in force.")
-    return agreement
-
-
 @public
 @cached_public_page
 def principle_list(request):
-    agreement = _agreement_in_force()
+    agreement = Agreement.objects.current_or_404()
     principles = agreement.principles.annotate(commitment_count=Count("commitments"))
     return render(
         request,
@@ -58,7 +51,7 @@ def principle_detail(request, pk):
 def party_commitments(request, party):
     if party not in Party.values:
         raise Http404("No such party.")
-    agreement = _agreement_in_force()
+    agreement = Agreement.objects.current_or_404()
     principles = agreement.principles.prefetch_related(
         Prefetch("commitments", queryset=Commitment.objects.filter(party=party), to_attr="chosen")
     )
@@ -77,7 +70,7 @@ def party_commitments(request, party):
 @public
 @cached_public_page
 def development_areas(request):
-    agreement = _agreement_in_force()
+    agreement = Agreement.objects.current_or_404()
     areas = DevelopmentArea.objects.filter(agreement=agreement).prefetch_related("plan_items")
     return render(
         request,
