@@ -8,10 +8,17 @@ a page older than the data (domain fact 5: the public list agrees with the datab
 
 Only anonymous GETs are cached: a visitor with a session (signed in, or with a message
 waiting) always gets a freshly rendered page.
+
+A version is a fresh token, never a counter, so a Redis that restarts empty cannot bring
+back an old version with its old pages. If Redis cannot be reached, pages are rendered
+uncached and a change is still saved (the failed bump is logged); pages also expire after
+PUBLIC_PAGE_CACHE_SECONDS, which bounds staleness in that one failure.
 """
 
 import functools
-import itertools
+import logging
+import secrets
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -21,9 +28,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
 _CACHED_HEADERS = ("Content-Type", "Content-Disposition")
-_memory_version = itertools.count(1)
-_memory_current = [next(_memory_version)]
+
+
+def _new_version() -> str:
+    return f"{time.time_ns():x}{secrets.token_hex(4)}"
+
+
+_memory_version = [_new_version()]  # the quick start: one process, no Redis
 
 
 @functools.cache
@@ -34,17 +47,28 @@ def _redis():
     return redis.Redis.from_url(settings.PUBLIC_CACHE_REDIS_URL)
 
 
-def content_version() -> int:
+def content_version() -> str:
+    """The current version; raises redis.RedisError when Redis cannot be reached."""
     if not settings.PUBLIC_CACHE_REDIS_URL:
-        return _memory_current[0]
-    return int(_redis().get(settings.PUBLIC_CACHE_VERSION_KEY) or 0)
+        return _memory_version[0]
+    client = _redis()
+    version = client.get(settings.PUBLIC_CACHE_VERSION_KEY)
+    if version is None:
+        client.set(settings.PUBLIC_CACHE_VERSION_KEY, _new_version(), nx=True)
+        version = client.get(settings.PUBLIC_CACHE_VERSION_KEY)
+    return version.decode()
 
 
 def bump_content_version() -> None:
     if not settings.PUBLIC_CACHE_REDIS_URL:
-        _memory_current[0] = next(_memory_version)
+        _memory_version[0] = _new_version()
         return
-    _redis().incr(settings.PUBLIC_CACHE_VERSION_KEY)
+    import redis
+
+    try:
+        _redis().set(settings.PUBLIC_CACHE_VERSION_KEY, _new_version())
+    except redis.RedisError:
+        logger.exception("Public page cache: the content version could not be bumped.")
 
 
 def _bump_now_and_on_commit(**kwargs):
@@ -81,8 +105,15 @@ def cached_public_page(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
+        import redis
+
+        try:
+            version = content_version()
+        except redis.RedisError:
+            logger.warning("Public page cache: Redis unreachable, rendering uncached.")
+            return view(request, *args, **kwargs)
         pages = caches["default"]
-        key = f"page:{content_version()}:{get_language()}:{request.get_full_path()}"
+        key = f"page:{version}:{get_language()}:{request.get_full_path()}"
         hit = pages.get(key)
         if hit is not None:
             content, headers = hit
@@ -101,7 +132,7 @@ def cached_public_page(view):
                     fresh[name] = response[name]
             response = fresh
         headers = {name: response[name] for name in _CACHED_HEADERS if name in response}
-        pages.set(key, (response.content, headers))
+        pages.set(key, (response.content, headers), settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     return wrapped

@@ -179,6 +179,7 @@ CACHES = {
     },
 }
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 PUBLIC_CACHE_REDIS_URL = env("PUBLIC_CACHE_REDIS_URL", default=REDIS_URL)
 PUBLIC_CACHE_VERSION_KEY = "compact-portal:public-content-version"
 

@@ -93,3 +93,28 @@ def test_languages_are_cached_apart(client, compact):
     en = client.get("/en/principles/").content.decode()
     assert 'lang="sv"' in sv
     assert 'lang="en"' in en
+
+
+def test_without_redis_pages_are_rendered_and_changes_still_saved(client, compact, settings):
+    from config import public_cache
+
+    settings.PUBLIC_CACHE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    public_cache._redis.cache_clear()
+    try:
+        url = reverse("compact:signatories")
+        assert client.get(url).status_code == 200
+        SignatureFactory(organisation=OrganisationFactory(name="Utan Redis-föreningen"))
+        assert "Utan Redis-föreningen" in client.get(url).content.decode()
+    finally:
+        public_cache._redis.cache_clear()
+
+
+def test_a_redis_that_lost_its_version_does_not_bring_old_pages_back(client, compact, settings):
+    from config import public_cache
+
+    url = reverse("compact:signatories")
+    client.get(url)  # cached under the current version
+    public_cache._redis().delete(settings.PUBLIC_CACHE_VERSION_KEY)  # as after a restart
+    SignatureFactory(organisation=OrganisationFactory(name="Efter omstart-föreningen"))
+    public_cache._redis().delete(settings.PUBLIC_CACHE_VERSION_KEY)
+    assert "Efter omstart-föreningen" in client.get(url).content.decode()
