@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
@@ -35,7 +37,7 @@ def signed_in(view):
 
 
 def official(view):
-    """Staff of the public party, signed in with a second factor set up."""
+    """Staff of the public party, signed in with a second factor in this session."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -44,9 +46,7 @@ def official(view):
             return redirect_to_login(request.get_full_path())
         if not user.is_official:
             raise PermissionDenied
-        if not has_second_factor(user):
-            return redirect("mfa_activate_totp")
-        return view(request, *args, **kwargs)
+        return second_factor_redirect(request) or view(request, *args, **kwargs)
 
     return _mark(wrapped, OFFICIAL)
 
@@ -55,3 +55,23 @@ def has_second_factor(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def second_factor_used(request) -> bool:
+    """Did this session's sign-in (or a later re-authentication) use the second factor?"""
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def second_factor_redirect(request):
+    """Where an official must go before the officials' area: set up a second factor, or
+    confirm it in this session. None when the session already used it."""
+    if not has_second_factor(request.user):
+        return redirect("mfa_activate_totp")
+    if not second_factor_used(request):
+        return redirect(
+            f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}"
+        )
+    return None

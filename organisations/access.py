@@ -5,7 +5,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from accounts.access import REPRESENTATIVE, _mark
+from accounts.access import REPRESENTATIVE, _mark, second_factor_redirect
 from organisations.models import Organisation, Representative
 
 
@@ -22,8 +22,12 @@ def representative(view=None, *, may_sign=False, officials=True):
             representation = Representative.objects.filter(
                 organisation=organisation, user=request.user
             ).first()
-            if representation is None and not (officials and request.user.is_official):
-                raise PermissionDenied
+            if representation is None:
+                if not (officials and request.user.is_official):
+                    raise PermissionDenied
+                # An official acting on any organisation: the officials' area's rule.
+                if detour := second_factor_redirect(request):
+                    return detour
             if may_sign and not (representation and representation.may_sign):
                 raise PermissionDenied
             return view(

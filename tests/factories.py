@@ -43,6 +43,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """``totp=True``: a second factor set up with TOTP_SECRET, as the officials' area and
+        the admin require (sign in with tests.signin.sign_in_with_second_factor)."""
+        if create and extracted:
+            TOTP.activate(obj, TOTP_SECRET)
+
 
 class OfficialFactory(UserFactory):
     """Staff of the public party: a member of the Officials group."""
@@ -54,13 +61,6 @@ class OfficialFactory(UserFactory):
         if create:
             group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
             obj.groups.add(group)
-
-    @factory.post_generation
-    def totp(obj, create, extracted, **kwargs):
-        """``OfficialFactory(totp=True)``: a second factor set up with TOTP_SECRET, as the
-        officials' area requires."""
-        if create and extracted:
-            TOTP.activate(obj, TOTP_SECRET)
 
 
 class PublicPartyFactory(factory.django.DjangoModelFactory):

@@ -7,6 +7,7 @@ fails this test.
 """
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
@@ -21,6 +22,7 @@ from tests.factories import (
     WrittenApplicationFactory,
     build_compact,
 )
+from tests.signin import sign_in_with_second_factor
 
 # Views we do not write: the policy their own code enforces.
 THIRD_PARTY = {
@@ -124,26 +126,30 @@ def url_of(name, pattern, world):
 
 
 @pytest.mark.django_db
-def test_policies_hold_for_every_kind_of_visitor(world, client):
+def test_policies_hold_for_every_kind_of_visitor(world):
     """Anonymous, A's representative (on B's URLs) and an official: each gets what the policy says."""
     failures = []
     login = reverse("account_login")
+    anonymous = Client()
+    rep_a = Client()
+    rep_a.force_login(world["rep_a"])
+    password_only = Client()  # an official whose session did not use the second factor
+    password_only.force_login(world["official"])
+    official = sign_in_with_second_factor(Client(), world["official"])
     for name, pattern, policy in our_views():
         url = url_of(name, pattern, world)
         method = "get"
         if name == "organisations:remove_representative":
             method = "post"
 
-        client.logout()
-        response = getattr(client, method)(url)
+        response = getattr(anonymous, method)(url)
         to_login = response.status_code == 302 and response["Location"].startswith(login)
         if policy == PUBLIC and (to_login or response.status_code >= 500):
             failures.append(f"{name}: public, but anonymous got {response.status_code}")
         if policy != PUBLIC and not to_login:
             failures.append(f"{name}: {policy}, but anonymous got {response.status_code}")
 
-        client.force_login(world["rep_a"])
-        response = getattr(client, method)(url)
+        response = getattr(rep_a, method)(url)
         if policy in (REPRESENTATIVE, OFFICIAL) and response.status_code not in (403, 404):
             failures.append(
                 f"{name}: {policy}, but A's representative got {response.status_code} on B"
@@ -151,8 +157,15 @@ def test_policies_hold_for_every_kind_of_visitor(world, client):
         if policy in (PUBLIC, SIGNED_IN) and response.status_code >= 500:
             failures.append(f"{name}: {response.status_code} for a signed-in user")
 
-        client.force_login(world["official"])
-        response = getattr(client, method)(url)
+        if policy in (REPRESENTATIVE, OFFICIAL):
+            response = getattr(password_only, method)(url)
+            if response.status_code not in (302, 403, 404) or (
+                response.status_code == 302
+                and not response["Location"].startswith(reverse("mfa_reauthenticate"))
+            ):
+                failures.append(f"{name}: an official without the second factor got in")
+
+        response = getattr(official, method)(url)
         if policy == OFFICIAL and response.status_code != 200:
             failures.append(f"{name}: official got {response.status_code}")
     assert failures == []

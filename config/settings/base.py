@@ -15,7 +15,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin, so translated fields show in it
-    "django.contrib.admin",
+    "config.apps.PortalAdminConfig",  # the admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

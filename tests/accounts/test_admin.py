@@ -3,14 +3,15 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests.factories import SignatureFactory, UserFactory, build_compact
+from tests.signin import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_admin_list_and_add_page_opens_for_an_administrator(client):
     build_compact()
-    administrator = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(administrator)
+    administrator = UserFactory(is_staff=True, is_superuser=True, totp=True)
+    sign_in_with_second_factor(client, administrator)
     opened = []
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
@@ -27,7 +28,7 @@ def test_every_admin_list_and_add_page_opens_for_an_administrator(client):
 def test_signatures_cannot_be_rewritten_or_deleted_in_the_admin(client):
     build_compact()
     signature = SignatureFactory()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True, totp=True))
     response = client.post(
         reverse("admin:compact_signature_delete", args=[signature.pk]), {"post": "yes"}
     )
@@ -37,3 +38,18 @@ def test_signatures_cannot_be_rewritten_or_deleted_in_the_admin(client):
     client.post(change, {"signer_name": "Someone else"})
     signature.refresh_from_db()
     assert signature.signer_name != "Someone else"
+
+
+def test_the_admin_needs_the_second_factor_too(client):
+    administrator = UserFactory(is_staff=True, is_superuser=True, totp=True)
+    # The admin's own login form is not a way round allauth and its second factor.
+    response = client.post(
+        reverse("admin:login"), {"username": administrator.email, "password": "pw"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("admin:index")).status_code == 302
+    # A session that used only the password is sent to confirm the second factor.
+    client.force_login(administrator)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("mfa_reauthenticate"))

@@ -12,6 +12,7 @@ from tests.factories import (
     WrittenApplicationFactory,
     build_compact,
 )
+from tests.signin import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def grow(count):
 def test_officials_pages_are_bounded(client, django_assert_max_num_queries, url_name):
     build_compact()
     official = OfficialFactory(totp=True)
-    client.force_login(official)
+    sign_in_with_second_factor(client, official)
     with translation.override("sv"):
         url = reverse(url_name)
     grow(3)

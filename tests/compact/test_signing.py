@@ -15,6 +15,7 @@ from tests.factories import (
     agreement_in_force,
     build_compact,
 )
+from tests.signin import sign_in_with_second_factor
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -67,7 +68,7 @@ def test_signature_of_unverified_organisation_is_public_only_once_verified(clien
     assert "public once the organisation is verified" in dashboard.content.decode()
 
     official = OfficialFactory(totp=True)
-    client.force_login(official)
+    sign_in_with_second_factor(client, official)
     client.post(
         reverse("officials:organisation", args=[rep.organisation.pk]), {"decision": "verify"}
     )

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfWriter
 
@@ -12,6 +13,7 @@ from tests.factories import (
     RepresentativeFactory,
     WrittenApplicationFactory,
 )
+from tests.signin import sign_in_with_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -93,7 +95,7 @@ def test_official_approves_an_application(
 ):
     application = WrittenApplicationFactory()
     RepresentativeFactory(organisation=application.organisation)
-    client.force_login(official)
+    sign_in_with_second_factor(client, official)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("officials:application", args=[application.pk]), {"decision": "approve"}
@@ -117,7 +119,7 @@ def test_official_rejects_an_application_with_a_reason(
     client, compact, official, mailoutbox, django_capture_on_commit_callbacks
 ):
     application = WrittenApplicationFactory()
-    client.force_login(official)
+    sign_in_with_second_factor(client, official)
     url = reverse("officials:application", args=[application.pk])
     response = client.post(url, {"decision": "reject", "reason": ""})
     assert response.status_code == 200
@@ -136,7 +138,7 @@ def test_official_rejects_an_application_with_a_reason(
 
 def test_a_decided_application_cannot_be_decided_again(client, compact, official):
     application = WrittenApplicationFactory()
-    client.force_login(official)
+    sign_in_with_second_factor(client, official)
     url = reverse("officials:application", args=[application.pk])
     client.post(url, {"decision": "reject", "reason": "No."})
     client.post(url, {"decision": "approve"})
@@ -154,9 +156,10 @@ def test_application_document_only_for_its_organisation_and_officials(client, co
     )
     client.force_login(other.user)
     assert client.get(url).status_code == 403
-    for user in (rep.user, official):
-        client.force_login(user)
-        response = client.get(url)
+    client.force_login(rep.user)
+    signed_in_official = sign_in_with_second_factor(Client(), official)
+    for visitor in (client, signed_in_official):
+        response = visitor.get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
@@ -168,6 +171,23 @@ def test_official_without_second_factor_is_sent_to_set_it_up(client):
     assert response["Location"] == reverse("mfa_activate_totp")
 
 
+def test_official_signed_in_without_the_second_factor_must_confirm_it(client, compact):
+    """A password alone (here: a session without the second factor) opens nothing."""
+    official = OfficialFactory(totp=True)
+    application = WrittenApplicationFactory()
+    client.force_login(official)
+    for url in (
+        reverse("officials:dashboard"),
+        reverse("organisations:edit", args=[application.organisation.pk]),
+        reverse("compact:application_document", args=[application.organisation.pk, application.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("mfa_reauthenticate")), url
+    sign_in_with_second_factor(client, official)
+    assert client.get(reverse("officials:dashboard")).status_code == 200
+
+
 def test_non_official_gets_no_officials_area(client):
     client.force_login(RepresentativeFactory().user)
     assert client.get(reverse("officials:dashboard")).status_code == 403
@@ -177,7 +197,7 @@ def test_official_actions_are_recorded(client, compact, official):
     from accounts.models import ActionRecord
 
     organisation = OrganisationFactory(verification="unverified")
-    client.force_login(official)
+    sign_in_with_second_factor(client, official)
     client.post(
         reverse("officials:organisation", args=[organisation.pk]),
         {"decision": "reject", "reason": "Not a civil-society organisation."},
@@ -203,7 +223,7 @@ def test_approving_the_application_of_an_unverified_organisation_verifies_it(
     application = WrittenApplicationFactory(
         organisation=OrganisationFactory(verification="unverified")
     )
-    client.force_login(official)
+    sign_in_with_second_factor(client, official)
     client.post(reverse("officials:application", args=[application.pk]), {"decision": "approve"})
     organisation = application.organisation
     organisation.refresh_from_db()
