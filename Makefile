@@ -34,7 +34,8 @@ run: env messages
 	@echo
 	@echo "  The portal: http://127.0.0.1:8000/   (English: http://127.0.0.1:8000/en/)"
 	@echo "  Demo logins (local use only), password for all: demo-portal-2026"
-	@echo "    official@example.org        – an official (Officials group; admin at /sv/admin/)"
+	@echo "    official@example.org        – an official (TOTP secret JBSWY3DPEHPK3PXP)"
+	@echo "    admin@example.org           – an administrator, /sv/admin/ (the same TOTP secret)"
 	@echo "    rep@example.org             – a representative of a demo association"
 	@echo "  E-mail is printed here; tasks run in-process."
 	@echo

@@ -8,7 +8,8 @@ is brought back to the demo wording; state the demo users change (statuses,
 verification, signatures, profiles) is left as they left it.
 
 Demo logins, password ``demo-portal-2026``: official@example.org (Officials group, TOTP
-secret ``JBSWY3DPEHPK3PXP``), admin@example.org, rep@example.org, rep2@example.org.
+secret ``JBSWY3DPEHPK3PXP``), admin@example.org (the same TOTP secret), rep@example.org,
+rep2@example.org.
 """
 
 import logging
@@ -175,7 +176,8 @@ class Command(BaseCommand):
             if data["official"]:
                 user.groups.add(officials)
             users[data["key"]] = user
-        self.load_authenticator(users["official"])
+        for key in ("official", "admin"):  # the officials' area and the admin need it
+            self.load_authenticator(users[key])
         return users
 
     def load_officials_group(self):
@@ -368,7 +370,8 @@ class Command(BaseCommand):
             f"{ActivityArea.objects.count()} areas of activity.",
             f"  Users (password {demo.DEMO_PASSWORD}): "
             + ", ".join(user.email for user in users.values()),
-            f"  {users['official'].email}: TOTP secret {demo.DEMO_TOTP_SECRET}.",
+            f"  {users['official'].email} and {users['admin'].email}: "
+            f"TOTP secret {demo.DEMO_TOTP_SECRET}.",
         ]
         self.stdout.write("\n".join(lines))
 
