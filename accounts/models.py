@@ -70,10 +70,27 @@ class User(AbstractUser):
 class ActionRecord(models.Model):
     """Who did what, and when: every official action is recorded here, never rewritten."""
 
+    class Action(models.TextChoices):
+        ORGANISATION_REGISTERED = "organisation_registered", _("Registered the organisation")
+        ORGANISATION_CHANGED = (
+            "organisation_changed",
+            _("Changed the organisation's name or number"),
+        )
+        ORGANISATION_VERIFIED = "organisation_verified", _("Verified the organisation")
+        ORGANISATION_REJECTED = "organisation_rejected", _("Rejected the organisation")
+        REPRESENTATIVE_INVITED = "representative_invited", _("Invited a representative")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Accepted an invitation")
+        REPRESENTATIVE_REMOVED = "representative_removed", _("Removed a representative")
+        SIGNED_ONLINE = "signed_online", _("Signed online")
+        APPLICATION_SUBMITTED = "application_submitted", _("Submitted a written application")
+        APPLICATION_APPROVED = "application_approved", _("Approved a written application")
+        APPLICATION_REJECTED = "application_rejected", _("Rejected a written application")
+        SIGNATURE_WITHDRAWN = "signature_withdrawn", _("Withdrew a signature")
+
     actor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
     )
-    action = models.CharField(_("action"), max_length=60)
+    action = models.CharField(_("action"), max_length=60, choices=Action)
     subject = models.CharField(_("subject"), max_length=300)
     detail = models.TextField(_("detail"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

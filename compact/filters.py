@@ -7,6 +7,10 @@ from compact.models import Signature
 from organisations.models import ActivityArea, Organisation
 
 
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class SignatoryFilter(django_filters.FilterSet):
     """The public signatory list's search, filters and order. The CSV uses the same."""
 
@@ -31,11 +35,12 @@ class SignatoryFilter(django_filters.FilterSet):
         choices=Signature.Channel.choices,
         empty_label=_("All channels"),
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         label=_("Year signed"),
         field_name="signed_at",
         lookup_expr="year",
-        widget=forms.NumberInput(attrs={"min": 2000, "max": 2100}),
+        min_value=1990,
+        max_value=2100,
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),

@@ -13,7 +13,6 @@ from compact.models import Signature
 def validate_pdf(upload):
     """A real PDF (checked by its content, not its name) within the size limit."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     validate_size(upload, settings.UPLOAD_MAX_BYTES)
     content = upload.read()
@@ -22,7 +21,7 @@ def validate_pdf(upload):
         raise ValidationError(_("The file is not a PDF document."), code="type")
     try:
         pages = len(PdfReader(io.BytesIO(content)).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except Exception as error:  # noqa: BLE001 - any failure to parse is the same answer
         raise ValidationError(_("The PDF document cannot be read."), code="unreadable") from error
     if pages == 0:
         raise ValidationError(_("The PDF document has no pages."), code="empty")
@@ -65,8 +64,6 @@ class SignForm(forms.Form):
 class ApplicationForm(forms.Form):
     document = forms.FileField(
         label=_("The signed application (PDF)"),
-        help_text=_("A PDF document of at most %(limit)s.")
-        % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
         validators=[validate_pdf],
     )
@@ -76,6 +73,13 @@ class ApplicationForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In the language of this request, not the one active when the module loaded.
+        self.fields["document"].help_text = _("A PDF document of at most %(limit)s.") % {
+            "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)
+        }
 
 
 class ReasonForm(forms.Form):

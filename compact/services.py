@@ -2,10 +2,12 @@
 call these; they keep fact 3 and 4 of the domain true (history kept, one effective
 signature per organisation and version, enforced by the database)."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ActionRecord
 from accounts.records import record_action
 from compact.models import Agreement, Signature, WrittenApplication
 from organisations.models import Organisation
@@ -80,7 +82,7 @@ def signature_sign_online(
         else None,
         signed_by=user,
     )
-    record_action(actor=user, action="signed online", subject=signature)
+    record_action(actor=user, action=ActionRecord.Action.SIGNED_ONLINE, subject=signature)
     from compact.tasks import send_signature_receipt
 
     send_signature_receipt.delay_on_commit(signature.pk, translation.get_language())
@@ -106,7 +108,7 @@ def application_submit(
         message=message,
         submitted_by=user,
     )
-    record_action(actor=user, action="application submitted", subject=application)
+    record_action(actor=user, action=ActionRecord.Action.APPLICATION_SUBMITTED, subject=application)
     return application
 
 
@@ -124,6 +126,10 @@ def _lock_pending(application) -> WrittenApplication:
 @transaction.atomic
 def application_approve(*, application: WrittenApplication, official) -> Signature:
     application = _lock_pending(application)
+    if application.agreement.status != Agreement.Status.ADOPTED:
+        raise SigningError(
+            _("The application is for a version that is no longer in force: ask for a new one.")
+        )
     organisation = _lock_organisation(application.organisation)
     _ensure_not_signed(organisation, application.agreement)
     if not organisation.is_verified:
@@ -139,12 +145,14 @@ def application_approve(*, application: WrittenApplication, official) -> Signatu
         agreement=application.agreement,
         channel=Signature.Channel.WRITTEN_APPLICATION,
         signer_name=signer.full_name or signer.email,
-        signer_role=_("Representative"),
+        signer_role=_written_application_role(),
         signed_by=signer,
         application=application,
         approved_by=official,
     )
-    record_action(actor=official, action="application approved", subject=application)
+    record_action(
+        actor=official, action=ActionRecord.Action.APPLICATION_APPROVED, subject=application
+    )
     _notify_decision(application)
     return signature
 
@@ -157,8 +165,19 @@ def application_reject(*, application: WrittenApplication, official, reason: str
     application.decided_at = timezone.now()
     application.rejection_reason = reason
     application.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    record_action(actor=official, action="application rejected", subject=application, detail=reason)
+    record_action(
+        actor=official,
+        action=ActionRecord.Action.APPLICATION_REJECTED,
+        subject=application,
+        detail=reason,
+    )
     _notify_decision(application)
+
+
+def _written_application_role() -> str:
+    # Stored text: in the portal's default language, whichever language the official uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(_("Signed the written application"))
 
 
 def _notify_decision(application):
@@ -177,5 +196,7 @@ def signature_withdraw(*, signature: Signature, by, reason: str) -> Signature:
     signature.withdrawal_reason = reason
     signature.withdrawn_by = by
     signature.save(update_fields=["withdrawn_at", "withdrawal_reason", "withdrawn_by"])
-    record_action(actor=by, action="signature withdrawn", subject=signature, detail=reason)
+    record_action(
+        actor=by, action=ActionRecord.Action.SIGNATURE_WITHDRAWN, subject=signature, detail=reason
+    )
     return signature

@@ -102,9 +102,9 @@ def signatory_csv(request):
             organisation = signature.organisation
             yield writer.writerow(
                 [
-                    organisation.name,
+                    spreadsheet_safe(organisation.name),
                     str(kinds.get(organisation.kind, "")),
-                    organisation.postal_town,
+                    spreadsheet_safe(organisation.postal_town),
                     timezone.localtime(signature.signed_at).date().isoformat(),
                     str(channels.get(signature.channel, "")),
                 ]
@@ -118,6 +118,11 @@ def signatory_csv(request):
 class Echo:
     def write(self, value):
         return value
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @representative(may_sign=True, officials=False)
@@ -192,7 +197,7 @@ def apply(request, organisation, representation):
     )
 
 
-@representative(officials=False)
+@representative(may_sign=True, officials=False)
 def withdraw(request, organisation, representation, signature_pk):
     signature = get_object_or_404(
         Signature.objects.effective().select_related("agreement"),

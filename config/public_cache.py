@@ -44,7 +44,9 @@ def _redis():
     # One client and connection pool per process: a GET is one round trip, no more.
     import redis
 
-    return redis.Redis.from_url(settings.PUBLIC_CACHE_REDIS_URL)
+    return redis.Redis.from_url(
+        settings.PUBLIC_CACHE_REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
+    )
 
 
 def content_version() -> str:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _SEPARATORS = re.compile(r"[\s\-–—+]")
+_DIGITS = re.compile(r"[0-9]{10}|[0-9]{12}")  # ASCII digits only
 
 
 def luhn_valid(digits: str) -> bool:
@@ -23,7 +24,7 @@ def luhn_valid(digits: str) -> bool:
 def normalise_organisation_number(raw: str) -> str:
     """Return the number as NNNNNN-NNNN, or raise ValidationError with a clear message."""
     digits = _SEPARATORS.sub("", raw or "")
-    if not digits.isdigit() or len(digits) not in (10, 12):
+    if not _DIGITS.fullmatch(digits):
         raise ValidationError(
             _("Enter the organisation number as ten digits, NNNNNN-NNNN."), code="format"
         )

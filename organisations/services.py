@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ActionRecord
 from accounts.records import record_action
 from organisations.models import Organisation, Representative, RepresentativeInvitation
 
@@ -23,8 +24,35 @@ def organisation_register(*, user, form) -> Organisation:
     Representative.objects.create(
         organisation=organisation, user=user, is_contact_person=True, may_sign=True
     )
-    record_action(actor=user, action="organisation registered", subject=organisation)
+    record_action(
+        actor=user, action=ActionRecord.Action.ORGANISATION_REGISTERED, subject=organisation
+    )
     return organisation
+
+
+@transaction.atomic
+def organisation_update(*, form, by, by_official: bool) -> bool:
+    """Save a changed profile. A verified organisation that a representative renames or
+    gives another number goes back to officials for review (it leaves the public list until
+    verified again), so no one can take another organisation's place. True if it did."""
+    organisation = form.instance
+    identity_changed = bool({"name", "organisation_number"} & set(form.changed_data))
+    back_to_review = identity_changed and organisation.is_verified and not by_official
+    if back_to_review:
+        organisation.verification = Organisation.Verification.UNVERIFIED
+    form.save()
+    if identity_changed:
+        record_action(
+            actor=by,
+            action=ActionRecord.Action.ORGANISATION_CHANGED,
+            subject=organisation,
+            detail=", ".join(
+                f"{f}: {form.initial.get(f)} → {form.cleaned_data[f]}"
+                for f in ("name", "organisation_number")
+                if f in form.changed_data
+            ),
+        )
+    return back_to_review
 
 
 def invitation_token(invitation: RepresentativeInvitation) -> str:
@@ -43,7 +71,10 @@ def representative_invite(*, organisation, email, may_sign, invited_by) -> Repre
             organisation=organisation, email=email, may_sign=may_sign, invited_by=invited_by
         )
         record_action(
-            actor=invited_by, action="representative invited", subject=organisation, detail=email
+            actor=invited_by,
+            action=ActionRecord.Action.REPRESENTATIVE_INVITED,
+            subject=organisation,
+            detail=email,
         )
     send_representative_invitation.delay_on_commit(invitation.pk, translation.get_language())
     return invitation
@@ -79,18 +110,24 @@ def representative_accept(*, token: str, user) -> Representative:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    record_action(actor=user, action="invitation accepted", subject=invitation.organisation)
+    record_action(
+        actor=user, action=ActionRecord.Action.INVITATION_ACCEPTED, subject=invitation.organisation
+    )
     return representation
 
 
 @transaction.atomic
-def representative_remove(*, representation: Representative, by) -> None:
-    organisation = representation.organisation
+def representative_remove(*, representation: Representative, by, by_may_sign: bool) -> None:
+    """Remove a representative. Only someone who may sign can remove someone who may; the
+    organisation keeps at least one representative (concurrent removals included)."""
+    organisation = Organisation.objects.select_for_update().get(pk=representation.organisation_id)
+    if representation.may_sign and not by_may_sign:
+        raise InvitationError(_("Only a representative who may sign can remove one who may."))
     if organisation.representatives.count() <= 1:
         raise InvitationError(_("An organisation must keep at least one representative."))
     record_action(
         actor=by,
-        action="representative removed",
+        action=ActionRecord.Action.REPRESENTATIVE_REMOVED,
         subject=organisation,
         detail=representation.user.email,
     )
@@ -105,7 +142,9 @@ def organisation_verify(*, organisation: Organisation, official) -> None:
     organisation.save(
         update_fields=["verification", "verification_note", "verified_by", "verified_at"]
     )
-    record_action(actor=official, action="organisation verified", subject=organisation)
+    record_action(
+        actor=official, action=ActionRecord.Action.ORGANISATION_VERIFIED, subject=organisation
+    )
 
 
 def organisation_reject(*, organisation: Organisation, official, reason: str) -> None:
@@ -117,5 +156,8 @@ def organisation_reject(*, organisation: Organisation, official, reason: str) ->
         update_fields=["verification", "verification_note", "verified_by", "verified_at"]
     )
     record_action(
-        actor=official, action="organisation rejected", subject=organisation, detail=reason
+        actor=official,
+        action=ActionRecord.Action.ORGANISATION_REJECTED,
+        subject=organisation,
+        detail=reason,
     )

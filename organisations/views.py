@@ -12,6 +12,7 @@ from organisations.models import Organisation, Representative
 from organisations.services import (
     InvitationError,
     organisation_register,
+    organisation_update,
     representative_accept,
     representative_invite,
     representative_remove,
@@ -62,8 +63,16 @@ def dashboard(request, organisation, representation):
 def edit(request, organisation, representation):
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The organisation's details are saved."))
+        if organisation_update(form=form, by=request.user, by_official=representation is None):
+            messages.warning(
+                request,
+                _(
+                    "The details are saved. A new name or organisation number is reviewed by "
+                    "officials; until then the organisation is not shown publicly."
+                ),
+            )
+        else:
+            messages.success(request, _("The organisation's details are saved."))
         return redirect("organisations:dashboard", organisation_pk=organisation.pk)
     return render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
 
@@ -104,7 +113,11 @@ def representatives(request, organisation, representation):
 def remove_representative(request, organisation, representation, representative_pk):
     target = get_object_or_404(Representative, pk=representative_pk, organisation=organisation)
     try:
-        representative_remove(representation=target, by=request.user)
+        representative_remove(
+            representation=target,
+            by=request.user,
+            by_may_sign=representation is None or representation.may_sign,  # None: official
+        )
     except InvitationError as error:
         messages.error(request, str(error))
     else:

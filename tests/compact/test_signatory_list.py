@@ -157,3 +157,24 @@ def test_signatory_pages_queries_do_not_grow_with_5000_organisations(
     assert Signature.objects.public().count() >= 5000
     with django_assert_max_num_queries(8):
         load()
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "-5", "1e30", "2024.5"])
+def test_list_out_of_range_year_is_an_error_not_a_crash(client, signatories, year):
+    response = client.get(reverse("compact:signatories"), {"year": year})
+    assert response.status_code == 200
+    assert "year" in response.context["filter"].form.errors
+    csv_response = client.get(reverse("compact:signatories_csv"), {"year": year})
+    assert csv_response.status_code == 200
+    b"".join(csv_response.streaming_content)
+
+
+def test_csv_cells_cannot_run_as_formulas(client, compact):
+    SignatureFactory(
+        organisation=OrganisationFactory(
+            name='=HYPERLINK("http://evil.example","x")', postal_town="+46 town"
+        )
+    )
+    rows = csv_rows(client.get(reverse("compact:signatories_csv"), {"q": "HYPERLINK"}))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","x")'
+    assert rows[1][2] == "'+46 town"

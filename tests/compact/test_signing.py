@@ -253,3 +253,29 @@ def test_sign_page_of_an_organisation_that_has_signed_says_so(client, compact):
         "organisations:dashboard", args=[rep.organisation.pk]
     )
     assert "already signed the version in force" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_representative_who_may_not_sign_cannot_withdraw(client, compact):
+    rep = RepresentativeFactory(may_sign=False)
+    signature = SignatureFactory(organisation=rep.organisation)
+    client.force_login(rep.user)
+    url = reverse("compact:withdraw", args=[rep.organisation.pk, signature.pk])
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    signature.refresh_from_db()
+    assert signature.withdrawn_at is None
+
+
+@pytest.mark.django_db
+def test_receipt_subject_is_plain_text(mailoutbox, compact, django_capture_on_commit_callbacks):
+    rep = RepresentativeFactory(organisation=OrganisationFactory(name="Barn & Ungas förening"))
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_sign_online(
+            organisation=rep.organisation,
+            agreement=compact,
+            user=rep.user,
+            signer_name="A",
+            signer_role="Chair",
+            authority="signatory",
+        )
+    assert mailoutbox[0].subject == "Barn & Ungas förening has signed the compact"

@@ -210,11 +210,11 @@ def test_official_actions_are_recorded(client, compact, official):
     record = ActionRecord.objects.get()
     assert (record.actor, record.action, record.detail) == (
         official,
-        "organisation rejected",
+        "organisation_rejected",
         "Not a civil-society organisation.",
     )
     log = client.get(reverse("officials:log"))
-    assert "organisation rejected" in log.content.decode()
+    assert "Rejected the organisation" in log.content.decode()
 
 
 def test_approving_the_application_of_an_unverified_organisation_verifies_it(
@@ -229,3 +229,41 @@ def test_approving_the_application_of_an_unverified_organisation_verifies_it(
     organisation.refresh_from_db()
     assert (organisation.verification, organisation.verified_by) == ("verified", official)
     assert Signature.objects.public().filter(organisation=organisation).count() == 1
+
+
+def test_self_referencing_pdf_is_refused_not_a_crash(client, compact):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    looping = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    response = client.post(
+        reverse("compact:apply", args=[rep.organisation.pk]), {"document": upload(looping)}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["document"]
+    assert WrittenApplication.objects.count() == 0
+
+
+def test_apply_page_help_text_is_in_the_page_language(client, compact):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    english = client.get(reverse("compact:apply", args=[rep.organisation.pk]))
+    assert "A PDF document of at most" in english.content.decode()
+    swedish = client.get(
+        reverse("compact:apply", args=[rep.organisation.pk]).replace("/en/", "/sv/")
+    )
+    assert "A PDF document of at most" not in swedish.content.decode()
+
+
+def test_an_application_for_a_superseded_version_cannot_be_approved(client, compact, official):
+    application = WrittenApplicationFactory()
+    compact.status = "superseded"
+    compact.save()
+    sign_in_with_second_factor(client, official)
+    client.post(reverse("officials:application", args=[application.pk]), {"decision": "approve"})
+    application.refresh_from_db()
+    assert application.status == "pending"
+    assert not Signature.objects.filter(organisation=application.organisation).exists()

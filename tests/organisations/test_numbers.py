@@ -34,3 +34,10 @@ def test_with_check_digit_completes_a_valid_number():
     number = with_check_digit("556036079")
     assert number == "556036-0793"
     assert luhn_valid(number.replace("-", ""))
+
+
+@pytest.mark.parametrize("typed", ["²²²²²²-²²²²", "８０２００２-４５３８", "٨٠٢٠٠٢٤٥٣٨"])
+def test_organisation_number_in_other_digits_is_refused(typed):
+    with pytest.raises(ValidationError) as error:
+        normalise_organisation_number(typed)
+    assert error.value.code == "format"

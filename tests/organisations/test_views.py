@@ -264,3 +264,32 @@ def test_logo_is_served_for_a_verified_organisation_only(client):
     organisation.verification = "unverified"
     organisation.save()
     assert client.get(reverse("organisations:logo", args=[organisation.pk])).status_code == 404
+
+
+def test_only_a_signer_can_remove_a_signer(client):
+    signer = RepresentativeFactory(may_sign=True)
+    helper = RepresentativeFactory(organisation=signer.organisation, may_sign=False)
+    client.force_login(helper.user)
+    client.post(
+        reverse("organisations:remove_representative", args=[signer.organisation.pk, signer.pk])
+    )
+    assert Representative.objects.filter(pk=signer.pk).exists()
+
+
+def test_renaming_a_verified_organisation_sends_it_back_to_review(client):
+    rep = RepresentativeFactory()
+    organisation = rep.organisation
+    client.force_login(rep.user)
+    data = registration(name="Ett annat namn", organisation_number=organisation.organisation_number)
+    client.post(reverse("organisations:edit", args=[organisation.pk]), data)
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.verification) == ("Ett annat namn", "unverified")
+
+    unchanged = registration(
+        name="Ett annat namn", organisation_number=organisation.organisation_number
+    )
+    organisation.verification = "verified"
+    organisation.save()
+    client.post(reverse("organisations:edit", args=[organisation.pk]), unchanged)
+    organisation.refresh_from_db()
+    assert organisation.verification == "verified"
