@@ -26,6 +26,18 @@ def listed(client):
     return [signature.organisation for signature in response.context["page"].object_list]
 
 
+def sign_online(rep, agreement):
+    """The service, as the sign form calls it, for the representative's organisation."""
+    return signature_sign_online(
+        organisation=rep.organisation,
+        agreement=agreement,
+        user=rep.user,
+        signer_name="A",
+        signer_role="Chair",
+        authority="signatory",
+    )
+
+
 def sign_data(**overrides):
     data = {
         "signer_name": "Alex Andersson",
@@ -137,25 +149,11 @@ def test_database_allows_one_effective_signature_per_organisation_and_version(co
 @pytest.mark.django_db
 def test_withdrawal_keeps_the_history_and_allows_signing_again(compact):
     rep = RepresentativeFactory()
-    first = signature_sign_online(
-        organisation=rep.organisation,
-        agreement=compact,
-        user=rep.user,
-        signer_name="A",
-        signer_role="Chair",
-        authority="signatory",
-    )
+    first = sign_online(rep, compact)
     signature_withdraw(signature=first, by=rep.user, reason="We merged with another association.")
     with pytest.raises(SigningError):
         signature_withdraw(signature=first, by=rep.user, reason="again")
-    second = signature_sign_online(
-        organisation=rep.organisation,
-        agreement=compact,
-        user=rep.user,
-        signer_name="A",
-        signer_role="Chair",
-        authority="signatory",
-    )
+    second = sign_online(rep, compact)
     rows = Signature.objects.filter(organisation=rep.organisation).order_by("signed_at")
     assert [s.pk for s in rows] == [first.pk, second.pk]
     first.refresh_from_db()
@@ -270,12 +268,5 @@ def test_representative_who_may_not_sign_cannot_withdraw(client, compact):
 def test_receipt_subject_is_plain_text(mailoutbox, compact, django_capture_on_commit_callbacks):
     rep = RepresentativeFactory(organisation=OrganisationFactory(name="Barn & Ungas förening"))
     with django_capture_on_commit_callbacks(execute=True):
-        signature_sign_online(
-            organisation=rep.organisation,
-            agreement=compact,
-            user=rep.user,
-            signer_name="A",
-            signer_role="Chair",
-            authority="signatory",
-        )
+        sign_online(rep, compact)
     assert mailoutbox[0].subject == "Barn & Ungas förening has signed the compact"
