@@ -1,3 +1,4 @@
+import filetype
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,8 +13,6 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
 
 def validate_logo(upload):
     """A logo is a PNG, JPEG or WebP image (by content, not by name) within the size limit."""
-    import filetype
-
     validate_size(upload, settings.LOGO_MAX_BYTES)
     head = upload.read(2048)
     upload.seek(0)

@@ -1,5 +1,7 @@
 """The public pages in a real Chromium: WCAG 2.1 AA by axe, one h1, keyboard, CSP."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -112,4 +114,21 @@ def test_failed_sign_in_explains_itself_accessibly(page, compact):
     page.get_by_role("button", name="Logga in").click()
 
     expect(page.locator("main .alert-danger")).not_to_be_empty()
+    assert_no_axe_violations(page)
+
+
+def test_signatory_search_updates_the_list_as_one_types(page, compact):
+    from tests.factories import OrganisationFactory, SignatureFactory
+
+    SignatureFactory(organisation=OrganisationFactory(name="Kören Stämman"), agreement=compact)
+    page.goto("/sv/signatories/")
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(4)
+    page.fill("input[name=q]", "Stämman")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Kören Stämman")
+    expect(page).to_have_url(re.compile(r"/sv/signatories/\?.*q=St"))
+    page.select_option("select[name=sort]", "-date")
+    expect(page).to_have_url(re.compile(r"sort=-date"))
+    expect(rows).to_have_count(1)
     assert_no_axe_violations(page)
