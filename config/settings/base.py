@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "compact",
     "principles",
     "dialogues",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 """`manage.py load_demo`: the demo compact, organisations, users and signatures,
-loaded twice with the same result."""
+loaded twice with the same result; and never without DEBUG unless asked."""
 
 import time
 from io import StringIO
@@ -10,15 +10,17 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, validate_totp_code
 from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pypdf import PdfReader
+from stdnum import luhn
 
 from accounts.models import OFFICIALS_GROUP
 from compact.models import Agreement, PublicParty, Signature, WrittenApplication
 from organisations.models import ActivityArea, Organisation, Representative
-from organisations.numbers import luhn_valid
-from principles import demo_content as demo
 from principles.models import Commitment, DevelopmentArea, Party, PlanItem, Principle
+
+# Published in the README and in demo/data/users.yaml.
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 PRINCIPLE_TITLES_EN = [
     "Long-term perspective",
@@ -31,9 +33,9 @@ PRINCIPLE_TITLES_EN = [
 ]
 
 
-def load():
+def load(*args):
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", *args, stdout=out)
     return out.getvalue()
 
 
@@ -60,7 +62,8 @@ def counts():
 
 
 @pytest.fixture
-def loaded(db):
+def loaded(db, settings):
+    settings.DEBUG = True  # as `make run` (the local settings)
     first_output = load()
     first = counts()
     second_output = load()
@@ -131,7 +134,7 @@ def test_the_superseded_version_is_kept(loaded):
 @pytest.mark.django_db
 def test_organisations(loaded):
     organisations = Organisation.objects.all()
-    assert all(luhn_valid(o.organisation_number.replace("-", "")) for o in organisations)
+    assert all(luhn.is_valid(o.organisation_number.replace("-", "")) for o in organisations)
     assert organisations.filter(verification="verified").count() == 7
     assert organisations.filter(verification="unverified").count() == 1
     assert len({o.kind for o in organisations}) >= 5
@@ -160,7 +163,7 @@ def test_users_and_their_roles(loaded):
     official = User.objects.get(email="official@example.org")
     assert official.is_staff and not official.is_superuser
     assert official.groups.filter(name=OFFICIALS_GROUP).exists()
-    assert official.is_official
+    assert official.has_perm("accounts.official")  # what makes an official (accounts/rules.py)
     for perm in (
         "compact.change_agreement",
         "principles.add_commitment",
@@ -169,8 +172,8 @@ def test_users_and_their_roles(loaded):
     ):
         assert official.has_perm(perm)
     totp = Authenticator.objects.get(user=official, type=Authenticator.Type.TOTP)
-    assert decrypt(totp.data["secret"]) == demo.DEMO_TOTP_SECRET
-    code = format_hotp_value(hotp_value(demo.DEMO_TOTP_SECRET, int(time.time()) // 30))
+    assert decrypt(totp.data["secret"]) == TOTP_SECRET
+    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
     assert validate_totp_code(decrypt(totp.data["secret"]), code)
 
     assert User.objects.get(email="admin@example.org").is_superuser
@@ -218,3 +221,25 @@ def test_signatures_on_the_version_in_force(loaded):
     assert withdrawn.withdrawal_reason
     again = signatures.effective().get(organisation=withdrawn.organisation)
     assert again.signed_at > withdrawn.withdrawn_at > withdrawn.signed_at
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    before = counts()
+    with pytest.raises(CommandError, match="DEBUG") as refused:
+        load()
+    assert "password" in str(refused.value)
+    assert "load_compact" in str(refused.value)
+    assert "--allow-without-debug" in str(refused.value)
+    assert counts() == before
+    assert before["User"] == 0
+
+
+@pytest.mark.django_db
+def test_load_demo_without_debug_runs_when_allowed(settings):
+    settings.DEBUG = False
+    output = load("--allow-without-debug")
+    assert "Demo data loaded" in output
+    assert Agreement.objects.current().version_label == "2024"
+    assert get_user_model().objects.filter(email="official@example.org").exists()
