@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ActionRecord, User
+from accounts.models import User
 
 
 @admin.register(User)
@@ -20,22 +20,3 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-
-
-@admin.register(ActionRecord)
-class ActionRecordAdmin(admin.ModelAdmin):
-    """The action log is history: readable, never edited or deleted."""
-
-    list_display = ["at", "actor", "action", "subject"]
-    list_filter = ["action"]
-    search_fields = ["subject", "detail", "actor__email"]
-    list_select_related = ["actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

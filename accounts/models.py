@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-OFFICIALS_GROUP = "Officials"
+OFFICIALS_GROUP = "Officials"  # holds the accounts.official permission (migration 0003)
 
 
 class UserManager(BaseUserManager):
@@ -45,6 +45,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        permissions = [("official", _("Is an official of the public party"))]
 
     def __str__(self):
         return self.full_name or self.email
@@ -54,51 +55,3 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name or self.email
-
-    @property
-    def is_official(self) -> bool:
-        """Staff of the public party: members of the Officials group, and administrators."""
-        if self.is_superuser:
-            return True
-        cached = getattr(self, "_is_official", None)
-        if cached is None:
-            cached = self.groups.filter(name=OFFICIALS_GROUP).exists()
-            self._is_official = cached
-        return cached
-
-
-class ActionRecord(models.Model):
-    """Who did what, and when: every official action is recorded here, never rewritten."""
-
-    class Action(models.TextChoices):
-        ORGANISATION_REGISTERED = "organisation_registered", _("Registered the organisation")
-        ORGANISATION_CHANGED = (
-            "organisation_changed",
-            _("Changed the organisation's name or number"),
-        )
-        ORGANISATION_VERIFIED = "organisation_verified", _("Verified the organisation")
-        ORGANISATION_REJECTED = "organisation_rejected", _("Rejected the organisation")
-        REPRESENTATIVE_INVITED = "representative_invited", _("Invited a representative")
-        INVITATION_ACCEPTED = "invitation_accepted", _("Accepted an invitation")
-        REPRESENTATIVE_REMOVED = "representative_removed", _("Removed a representative")
-        SIGNED_ONLINE = "signed_online", _("Signed online")
-        APPLICATION_SUBMITTED = "application_submitted", _("Submitted a written application")
-        APPLICATION_APPROVED = "application_approved", _("Approved a written application")
-        APPLICATION_REJECTED = "application_rejected", _("Rejected a written application")
-        SIGNATURE_WITHDRAWN = "signature_withdrawn", _("Withdrew a signature")
-
-    actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
-    )
-    action = models.CharField(_("action"), max_length=60, choices=Action)
-    subject = models.CharField(_("subject"), max_length=300)
-    detail = models.TextField(_("detail"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("action record")
-        verbose_name_plural = _("action records")
-        ordering = ["-at"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.subject}"

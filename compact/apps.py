@@ -7,8 +7,9 @@ class CompactConfig(AppConfig):
     verbose_name = _("Compact")
 
     def ready(self):
+        from compact import actions  # noqa: F401 - registers the action types
         from compact.models import Agreement, PublicParty, Signature
-        from config.public_cache import invalidate_public_pages_on_change
+        from core.public_cache import invalidate_public_pages_on_change
         from organisations.models import ActivityArea, Organisation
 
         invalidate_public_pages_on_change(

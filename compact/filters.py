@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from compact.models import Signature
@@ -57,42 +56,3 @@ class SignatoryFilter(django_filters.FilterSet):
     class Meta:
         model = Signature
         fields = []
-
-
-class OfficialOrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name or organisation number"), method="search")
-    verification = django_filters.ChoiceFilter(
-        label=_("Verification"), choices=Organisation.Verification.choices, empty_label=_("All")
-    )
-    kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("All kinds")
-    )
-
-    class Meta:
-        model = Organisation
-        fields = []
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(organisation_number__contains=value))
-
-
-class OfficialSignatureFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Organisation"), field_name="organisation__name", lookup_expr="icontains"
-    )
-    channel = django_filters.ChoiceFilter(
-        label=_("Channel"), choices=Signature.Channel.choices, empty_label=_("All channels")
-    )
-    state = django_filters.ChoiceFilter(
-        label=_("State"),
-        choices=[("effective", _("Effective")), ("withdrawn", _("Withdrawn"))],
-        method="filter_state",
-        empty_label=_("All"),
-    )
-
-    class Meta:
-        model = Signature
-        fields = ["agreement"]
-
-    def filter_state(self, queryset, name, value):
-        return queryset.filter(withdrawn_at__isnull=(value == "effective"))

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from accounts.uploads import validate_size
 from compact.models import Signature
+from core.uploads import validate_size
 
 
 def validate_pdf(upload):

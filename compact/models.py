@@ -8,6 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import LoggedModel
+
 
 class PublicParty(models.Model):
     """A municipality or region that is party to the compact."""
@@ -30,10 +32,6 @@ class PublicParty(models.Model):
 
 
 class AgreementQuerySet(models.QuerySet):
-    def public(self):
-        """Versions the public may read: the one in force and the superseded ones."""
-        return self.exclude(status=Agreement.Status.DRAFT)
-
     def in_force(self):
         return self.filter(status=Agreement.Status.ADOPTED)
 
@@ -136,7 +134,7 @@ def private_storage():
     return storages["private"]
 
 
-class WrittenApplication(models.Model):
+class WrittenApplication(LoggedModel):
     """A written application (skriftlig ansökan) to join the compact, reviewed by officials."""
 
     class Status(models.TextChoices):
@@ -199,7 +197,7 @@ class SignatureQuerySet(models.QuerySet):
         )
 
 
-class Signature(models.Model):
+class Signature(LoggedModel):
     """An organisation's signature on one version of the compact. Never deleted:
     a withdrawal is recorded on the row, and the history stays."""
 
@@ -286,7 +284,3 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.organisation} – {self.agreement}"
-
-    @property
-    def is_effective(self) -> bool:
-        return self.withdrawn_at is None

@@ -1,15 +1,18 @@
 """Signing the compact: online, by written application, and withdrawing. Views and tasks
 call these; they keep fact 3 and 4 of the domain true (history kept, one effective
-signature per organisation and version, enforced by the database)."""
+signature per organisation and version, enforced by the database). Each takes the acting
+person as ``actor`` and checks the rule (``compact/rules.py``) it acts under."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ActionRecord
-from accounts.records import record_action
+from accounts.models import User
+from accounts.rules import is_official
 from compact.models import Agreement, Signature, WrittenApplication
+from compact.tasks import send_application_decision, send_signature_receipt
 from organisations.models import Organisation
 from organisations.services import organisation_verify
 
@@ -60,12 +63,14 @@ def signature_sign_online(
     *,
     organisation: Organisation,
     agreement: Agreement,
-    user,
+    actor: User,
     signer_name: str,
     signer_role: str,
     authority: str,
     board_decision_on=None,
 ) -> Signature:
+    if not actor.has_perm("organisations.sign_for_organisation", organisation):
+        raise PermissionDenied
     if agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(_("Only the version in force can be signed."))
     organisation = _lock_organisation(organisation)
@@ -80,19 +85,19 @@ def signature_sign_online(
         board_decision_on=board_decision_on
         if authority == Signature.Authority.BOARD_DECISION
         else None,
-        signed_by=user,
+        signed_by=actor,
     )
-    record_action(actor=user, action=ActionRecord.Action.SIGNED_ONLINE, subject=signature)
-    from compact.tasks import send_signature_receipt
-
+    signature.log_action("compact.signature.signed_online", actor=actor)
     send_signature_receipt.delay_on_commit(signature.pk, translation.get_language())
     return signature
 
 
 @transaction.atomic
 def application_submit(
-    *, organisation, agreement, user, document, message=""
+    *, organisation: Organisation, agreement: Agreement, actor: User, document, message: str = ""
 ) -> WrittenApplication:
+    if not actor.has_perm("compact.submit_application", organisation):
+        raise PermissionDenied
     if agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(_("Only the version in force can be joined."))
     organisation = _lock_organisation(organisation)
@@ -106,9 +111,9 @@ def application_submit(
         agreement=agreement,
         document=document,
         message=message,
-        submitted_by=user,
+        submitted_by=actor,
     )
-    record_action(actor=user, action=ActionRecord.Action.APPLICATION_SUBMITTED, subject=application)
+    application.log_action("compact.application.submitted", actor=actor)
     return application
 
 
@@ -124,7 +129,9 @@ def _lock_pending(application) -> WrittenApplication:
 
 
 @transaction.atomic
-def application_approve(*, application: WrittenApplication, official) -> Signature:
+def application_approve(*, application: WrittenApplication, actor: User) -> Signature:
+    if not is_official(actor):
+        raise PermissionDenied
     application = _lock_pending(application)
     if application.agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(
@@ -134,9 +141,9 @@ def application_approve(*, application: WrittenApplication, official) -> Signatu
     _ensure_not_signed(organisation, application.agreement)
     if not organisation.is_verified:
         # Reviewing the application is reviewing the organisation: it becomes public now.
-        organisation_verify(organisation=organisation, official=official)
+        organisation_verify(organisation=organisation, actor=actor)
     application.status = WrittenApplication.Status.APPROVED
-    application.decided_by = official
+    application.decided_by = actor
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_by", "decided_at"])
     signer = application.submitted_by
@@ -148,29 +155,24 @@ def application_approve(*, application: WrittenApplication, official) -> Signatu
         signer_role=_written_application_role(),
         signed_by=signer,
         application=application,
-        approved_by=official,
+        approved_by=actor,
     )
-    record_action(
-        actor=official, action=ActionRecord.Action.APPLICATION_APPROVED, subject=application
-    )
+    application.log_action("compact.application.approved", actor=actor)
     _notify_decision(application)
     return signature
 
 
 @transaction.atomic
-def application_reject(*, application: WrittenApplication, official, reason: str) -> None:
+def application_reject(*, application: WrittenApplication, actor: User, reason: str) -> None:
+    if not is_official(actor):
+        raise PermissionDenied
     application = _lock_pending(application)
     application.status = WrittenApplication.Status.REJECTED
-    application.decided_by = official
+    application.decided_by = actor
     application.decided_at = timezone.now()
     application.rejection_reason = reason
     application.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    record_action(
-        actor=official,
-        action=ActionRecord.Action.APPLICATION_REJECTED,
-        subject=application,
-        detail=reason,
-    )
+    application.log_action("compact.application.rejected", actor=actor, data={"reason": reason})
     _notify_decision(application)
 
 
@@ -181,22 +183,20 @@ def _written_application_role() -> str:
 
 
 def _notify_decision(application):
-    from compact.tasks import send_application_decision
-
     send_application_decision.delay_on_commit(application.pk, translation.get_language())
 
 
 @transaction.atomic
-def signature_withdraw(*, signature: Signature, by, reason: str) -> Signature:
+def signature_withdraw(*, signature: Signature, actor: User, reason: str) -> Signature:
     """Withdraw a signature. The row stays, with the date, the reason and who withdrew it."""
+    if not actor.has_perm("compact.withdraw_signature", signature):
+        raise PermissionDenied
     signature = Signature.objects.select_for_update().get(pk=signature.pk)
     if signature.withdrawn_at:
         raise SigningError(_("This signature has already been withdrawn."))
     signature.withdrawn_at = timezone.now()
     signature.withdrawal_reason = reason
-    signature.withdrawn_by = by
+    signature.withdrawn_by = actor
     signature.save(update_fields=["withdrawn_at", "withdrawal_reason", "withdrawn_by"])
-    record_action(
-        actor=by, action=ActionRecord.Action.SIGNATURE_WITHDRAWN, subject=signature, detail=reason
-    )
+    signature.log_action("compact.signature.withdrawn", actor=actor, data={"reason": reason})
     return signature

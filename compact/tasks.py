@@ -2,8 +2,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from accounts.mail import send_templated_mail
 from compact.models import Signature, WrittenApplication
+from core.mail import send_templated_mail
 
 
 def _recipients(organisation, *extra):

@@ -1,14 +1,12 @@
-import csv
-
+from defusedcsv import csv
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.views import FilterView
 
-from accounts.access import public
 from compact.filters import SignatoryFilter
 from compact.forms import ApplicationForm, ReasonForm, SignForm
 from compact.models import Agreement, Signature, WrittenApplication
@@ -18,17 +16,11 @@ from compact.services import (
     signature_sign_online,
     signature_withdraw,
 )
-from config.public_cache import cached_public_page
-from organisations.access import representative
+from core.access import public
+from core.public_cache import cached_public_page
+from core.views import ForgivingPaginationMixin
+from organisations.access import for_organisation
 from organisations.models import Organisation
-
-SIGNATORIES_PER_PAGE = 50
-
-
-@public
-def ping(request):
-    """A bare view: the benchmark's yardstick for every other page."""
-    return HttpResponse(b"pong", content_type="text/plain")
 
 
 @public
@@ -47,9 +39,9 @@ def home(request):
     return render(request, "compact/home.html", context)
 
 
-def _public_signatures(request):
-    agreement = Agreement.objects.current_or_404()
-    queryset = (
+def public_signatures(agreement):
+    """The version's public signatures, with what the list and the CSV show."""
+    return (
         agreement.signatures.public()
         .select_related("organisation")
         .only(
@@ -63,33 +55,31 @@ def _public_signatures(request):
         )
         .order_by("organisation__name", "pk")  # the sort filter may replace it
     )
-    return agreement, SignatoryFilter(request.GET or None, queryset=queryset)
 
 
-@public
-@cached_public_page
-def signatory_list(request):
-    agreement, signatories = _public_signatures(request)
-    page = Paginator(signatories.qs, SIGNATORIES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "compact/signatory_list.html",
-        {
-            "agreement": agreement,
-            "filter": signatories,
-            "page": page,
-            "query": query.urlencode(),
-        },
-    )
+class SignatoryList(ForgivingPaginationMixin, FilterView):
+    filterset_class = SignatoryFilter
+    template_name = "compact/signatory_list.html"
+    paginate_by = 50
+    strict = False  # an invalid filter is ignored (and shown as an error), not an empty list
+
+    def get_queryset(self):
+        self.agreement = Agreement.objects.current_or_404()
+        return public_signatures(self.agreement)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(agreement=self.agreement, **kwargs)
+
+
+signatory_list = public(cached_public_page(SignatoryList.as_view()))
 
 
 @public
 @cached_public_page
 def signatory_csv(request):
     """Exactly what the list shows under the same filters, as CSV."""
-    _agreement, signatories = _public_signatures(request)
+    agreement = Agreement.objects.current_or_404()
+    signatories = SignatoryFilter(request.GET or None, queryset=public_signatures(agreement))
     rows = signatories.qs.iterator(chunk_size=2000)
     kinds = dict(Organisation.Kind.choices)
     channels = dict(Signature.Channel.choices)
@@ -102,9 +92,9 @@ def signatory_csv(request):
             organisation = signature.organisation
             yield writer.writerow(
                 [
-                    spreadsheet_safe(organisation.name),
+                    organisation.name,
                     str(kinds.get(organisation.kind, "")),
-                    spreadsheet_safe(organisation.postal_town),
+                    organisation.postal_town,
                     timezone.localtime(signature.signed_at).date().isoformat(),
                     str(channels.get(signature.channel, "")),
                 ]
@@ -116,17 +106,14 @@ def signatory_csv(request):
 
 
 class Echo:
+    """A file-like object for csv.writer that hands each row back, for streaming."""
+
     def write(self, value):
         return value
 
 
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-@representative(may_sign=True, officials=False)
-def sign(request, organisation, representation):
+@for_organisation("organisations.sign_for_organisation")
+def sign(request, organisation):
     agreement = Agreement.objects.current_or_404()
     if agreement.signatures.effective().filter(organisation=organisation).exists():
         messages.info(
@@ -140,7 +127,7 @@ def sign(request, organisation, representation):
             signature_sign_online(
                 organisation=organisation,
                 agreement=agreement,
-                user=request.user,
+                actor=request.user,
                 signer_name=form.cleaned_data["signer_name"],
                 signer_role=form.cleaned_data["signer_role"],
                 authority=form.cleaned_data["authority"],
@@ -170,8 +157,8 @@ def sign(request, organisation, representation):
     )
 
 
-@representative(officials=False)
-def apply(request, organisation, representation):
+@for_organisation("compact.submit_application")
+def apply(request, organisation):
     agreement = Agreement.objects.current_or_404()
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +166,7 @@ def apply(request, organisation, representation):
             application_submit(
                 organisation=organisation,
                 agreement=agreement,
-                user=request.user,
+                actor=request.user,
                 document=form.cleaned_data["document"],
                 message=form.cleaned_data["message"],
             )
@@ -197,8 +184,8 @@ def apply(request, organisation, representation):
     )
 
 
-@representative(may_sign=True, officials=False)
-def withdraw(request, organisation, representation, signature_pk):
+@for_organisation("organisations.sign_for_organisation")
+def withdraw(request, organisation, signature_pk):
     signature = get_object_or_404(
         Signature.objects.effective().select_related("agreement"),
         pk=signature_pk,
@@ -206,8 +193,14 @@ def withdraw(request, organisation, representation, signature_pk):
     )
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        signature_withdraw(signature=signature, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("The signature is withdrawn."))
+        try:
+            signature_withdraw(
+                signature=signature, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except SigningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The signature is withdrawn."))
         return redirect("organisations:dashboard", organisation_pk=organisation.pk)
     return render(
         request,
@@ -216,8 +209,8 @@ def withdraw(request, organisation, representation, signature_pk):
     )
 
 
-@representative
-def application_document(request, organisation, representation, application_pk):
+@for_organisation()
+def application_document(request, organisation, application_pk):
     application = get_object_or_404(
         WrittenApplication, pk=application_pk, organisation=organisation
     )

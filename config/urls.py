@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.access import public
-from compact.views import ping
+from core.access import public
+from core.views import ping
 
 urlpatterns = [
     path("ping/", ping, name="ping"),
@@ -16,7 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("compact.urls")),
     path("", include("principles.urls")),
     path("", include("organisations.urls")),
-    path("officials/", include("compact.official_urls")),
+    path("backoffice/", include("backoffice.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

@@ -1,39 +1,34 @@
-"""Access for an organisation's own representatives (and officials)."""
+"""Access to an organisation's own pages: the view's permission is a rule of
+``organisations/rules.py`` (or ``compact/rules.py``) checked against the organisation."""
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from accounts.access import REPRESENTATIVE, _mark, second_factor_redirect
-from organisations.models import Organisation, Representative
+from core.access import REPRESENTATIVE, mark_policy, second_factor_redirect
+from organisations.models import Organisation
+from organisations.rules import is_representative, remember_representations
 
 
-def representative(view=None, *, may_sign=False, officials=True):
-    """The view receives ``organisation`` (from the ``organisation_pk`` URL argument) and
-    ``representation`` (the user's Representative row, or None for an official).
-
-    Anyone else is refused (403) and nothing is read or changed."""
+def for_organisation(permission: str = "organisations.manage_organisation"):
+    """The view receives ``organisation`` (from the ``organisation_pk`` URL argument) when the
+    user holds ``permission`` on it. Anyone else is refused (403) and nothing is read or
+    changed. An official acting on an organisation they do not represent must have used
+    the second factor in this session, as in the back office."""
 
     def decorate(view):
         @wraps(view)
         def wrapped(request, organisation_pk, *args, **kwargs):
             organisation = get_object_or_404(Organisation, pk=organisation_pk)
-            representation = Representative.objects.filter(
-                organisation=organisation, user=request.user
-            ).first()
-            if representation is None:
-                if not (officials and request.user.is_official):
-                    raise PermissionDenied
-                # An official acting on any organisation: the officials' area's rule.
-                if detour := second_factor_redirect(request):
-                    return detour
-            if may_sign and not (representation and representation.may_sign):
+            remember_representations(request.user)
+            if not request.user.has_perm(permission, organisation):
                 raise PermissionDenied
-            return view(
-                request, *args, organisation=organisation, representation=representation, **kwargs
-            )
+            official_acting = not is_representative(request.user, organisation)
+            if official_acting and (detour := second_factor_redirect(request)):
+                return detour
+            return view(request, *args, organisation=organisation, **kwargs)
 
-        return _mark(wrapped, REPRESENTATIVE)
+        return mark_policy(wrapped, REPRESENTATIVE)
 
-    return decorate(view) if view is not None else decorate
+    return decorate

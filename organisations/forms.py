@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.uploads import validate_size
+from core.uploads import validate_size
 from organisations.models import Organisation, Representative
 from organisations.numbers import normalise_organisation_number
 

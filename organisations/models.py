@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import LoggedModel
+from organisations.numbers import OrganisationNumberField
+
 
 class ActivityArea(models.Model):
     """An area of activity an organisation works in (sport, culture, social work …)."""
@@ -25,13 +28,8 @@ class OrganisationQuerySet(models.QuerySet):
     def awaiting_verification(self):
         return self.filter(verification=Organisation.Verification.UNVERIFIED)
 
-    def represented_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(representatives__user=user)
 
-
-class Organisation(models.Model):
+class Organisation(LoggedModel):
     """A civil-society organisation: an association, foundation, faith community …"""
 
     class Kind(models.TextChoices):
@@ -49,8 +47,8 @@ class Organisation(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     name = models.CharField(_("name"), max_length=200)
-    organisation_number = models.CharField(
-        _("organisation number"), max_length=11, unique=True, help_text=_("NNNNNN-NNNN")
+    organisation_number = OrganisationNumberField(
+        _("organisation number"), unique=True, help_text=_("NNNNNN-NNNN")
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     website = models.URLField(_("website"), blank=True)

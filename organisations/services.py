@@ -1,16 +1,17 @@
-"""Workflows for organisations and their representatives. Views and tasks call these."""
+"""Workflows for organisations and their representatives. Views and tasks call these;
+each takes the acting person as ``actor`` and checks the rule it acts under."""
 
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ActionRecord
-from accounts.records import record_action
+from accounts.models import User
+from accounts.rules import is_official
+from organisations.invitations import invitation_pk_from_token
 from organisations.models import Organisation, Representative, RepresentativeInvitation
-
-INVITATION_SALT = "organisations.invitation"
-INVITATION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks
+from organisations.tasks import send_representative_invitation
 
 
 class InvitationError(Exception):
@@ -18,84 +19,75 @@ class InvitationError(Exception):
 
 
 @transaction.atomic
-def organisation_register(*, user, form) -> Organisation:
+def organisation_register(*, actor: User, form) -> Organisation:
     """Save a registered organisation; its registrant becomes its first representative."""
     organisation = form.save()
     Representative.objects.create(
-        organisation=organisation, user=user, is_contact_person=True, may_sign=True
+        organisation=organisation, user=actor, is_contact_person=True, may_sign=True
     )
-    record_action(
-        actor=user, action=ActionRecord.Action.ORGANISATION_REGISTERED, subject=organisation
-    )
+    organisation.log_action("organisations.organisation.registered", actor=actor)
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, form, by, by_official: bool) -> bool:
+def organisation_update(*, actor: User, form) -> bool:
     """Save a changed profile. A verified organisation that a representative renames or
     gives another number goes back to officials for review (it leaves the public list until
     verified again), so no one can take another organisation's place. True if it did."""
     organisation = form.instance
-    identity_changed = bool({"name", "organisation_number"} & set(form.changed_data))
-    back_to_review = identity_changed and organisation.is_verified and not by_official
+    if not actor.has_perm("organisations.manage_organisation", organisation):
+        raise PermissionDenied
+    identity_changed = [f for f in ("name", "organisation_number") if f in form.changed_data]
+    back_to_review = bool(identity_changed) and organisation.is_verified and not is_official(actor)
     if back_to_review:
         organisation.verification = Organisation.Verification.UNVERIFIED
     form.save()
     if identity_changed:
-        record_action(
-            actor=by,
-            action=ActionRecord.Action.ORGANISATION_CHANGED,
-            subject=organisation,
-            detail=", ".join(
-                f"{f}: {form.initial.get(f)} → {form.cleaned_data[f]}"
-                for f in ("name", "organisation_number")
-                if f in form.changed_data
-            ),
+        organisation.log_action(
+            "organisations.organisation.changed",
+            actor=actor,
+            data={f: [form.initial.get(f), form.cleaned_data[f]] for f in identity_changed},
         )
     return back_to_review
 
 
-def invitation_token(invitation: RepresentativeInvitation) -> str:
-    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT)
-
-
-def representative_invite(*, organisation, email, may_sign, invited_by) -> RepresentativeInvitation:
+@transaction.atomic
+def representative_invite(
+    *, organisation: Organisation, email: str, may_sign: bool, actor: User
+) -> RepresentativeInvitation:
     """Invite a colleague. Inviting the same address again returns the open invitation."""
-    from organisations.tasks import send_representative_invitation
-
+    if not actor.has_perm("organisations.manage_organisation", organisation):
+        raise PermissionDenied
+    if may_sign and not actor.has_perm("organisations.grant_signing", organisation):
+        raise InvitationError(_("Only a representative who may sign can let others sign."))
     invitation = RepresentativeInvitation.objects.filter(
         organisation=organisation, email__iexact=email, accepted_at__isnull=True
     ).first()
     if invitation is None:
         invitation = RepresentativeInvitation.objects.create(
-            organisation=organisation, email=email, may_sign=may_sign, invited_by=invited_by
+            organisation=organisation, email=email, may_sign=may_sign, invited_by=actor
         )
-        record_action(
-            actor=invited_by,
-            action=ActionRecord.Action.REPRESENTATIVE_INVITED,
-            subject=organisation,
-            detail=email,
+        organisation.log_action(
+            "organisations.representative.invited", actor=actor, data={"email": email}
         )
     send_representative_invitation.delay_on_commit(invitation.pk, translation.get_language())
     return invitation
 
 
 @transaction.atomic
-def representative_accept(*, token: str, user) -> Representative:
+def representative_accept(*, token: str, actor: User) -> Representative:
     try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+        invitation_pk = invitation_pk_from_token(token)
     except signing.SignatureExpired as error:
         raise InvitationError(_("This invitation has expired. Ask for a new one.")) from error
     except signing.BadSignature as error:
         raise InvitationError(_("This invitation link is not valid.")) from error
     invitation = (
-        RepresentativeInvitation.objects.select_for_update()
-        .filter(pk=data.get("invitation"))
-        .first()
+        RepresentativeInvitation.objects.select_for_update().filter(pk=invitation_pk).first()
     )
     if invitation is None:
         raise InvitationError(_("This invitation link is not valid."))
-    if invitation.email.lower() != user.email.lower():
+    if invitation.email.lower() != actor.email.lower():
         raise InvitationError(
             _("This invitation was sent to another e-mail address. Sign in as %(email)s.")
             % {"email": invitation.email}
@@ -104,60 +96,57 @@ def representative_accept(*, token: str, user) -> Representative:
         raise InvitationError(_("This invitation has already been used."))
     representation, _created = Representative.objects.get_or_create(
         organisation=invitation.organisation,
-        user=user,
+        user=actor,
         defaults={"may_sign": invitation.may_sign},
     )
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
+    invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    record_action(
-        actor=user, action=ActionRecord.Action.INVITATION_ACCEPTED, subject=invitation.organisation
-    )
+    invitation.organisation.log_action("organisations.invitation.accepted", actor=actor)
     return representation
 
 
 @transaction.atomic
-def representative_remove(*, representation: Representative, by, by_may_sign: bool) -> None:
-    """Remove a representative. Only someone who may sign can remove someone who may; the
-    organisation keeps at least one representative (concurrent removals included)."""
+def representative_remove(*, representation: Representative, actor: User) -> None:
+    """Remove a representative. Only someone who may sign (or an official) can remove someone
+    who may; the organisation keeps at least one representative (concurrent removals
+    included)."""
     organisation = Organisation.objects.select_for_update().get(pk=representation.organisation_id)
-    if representation.may_sign and not by_may_sign:
+    if not actor.has_perm("organisations.manage_organisation", organisation):
+        raise PermissionDenied
+    if representation.may_sign and not actor.has_perm("organisations.grant_signing", organisation):
         raise InvitationError(_("Only a representative who may sign can remove one who may."))
     if organisation.representatives.count() <= 1:
         raise InvitationError(_("An organisation must keep at least one representative."))
-    record_action(
-        actor=by,
-        action=ActionRecord.Action.REPRESENTATIVE_REMOVED,
-        subject=organisation,
-        detail=representation.user.email,
+    organisation.log_action(
+        "organisations.representative.removed",
+        actor=actor,
+        data={"email": representation.user.email},
     )
     representation.delete()
 
 
-def organisation_verify(*, organisation: Organisation, official) -> None:
-    organisation.verification = Organisation.Verification.VERIFIED
-    organisation.verification_note = ""
-    organisation.verified_by = official
+def _decide(organisation: Organisation, *, actor: User, verification: str, note: str) -> None:
+    if not is_official(actor):
+        raise PermissionDenied
+    organisation.verification = verification
+    organisation.verification_note = note
+    organisation.verified_by = actor
     organisation.verified_at = timezone.now()
     organisation.save(
         update_fields=["verification", "verification_note", "verified_by", "verified_at"]
     )
-    record_action(
-        actor=official, action=ActionRecord.Action.ORGANISATION_VERIFIED, subject=organisation
-    )
 
 
-def organisation_reject(*, organisation: Organisation, official, reason: str) -> None:
-    organisation.verification = Organisation.Verification.REJECTED
-    organisation.verification_note = reason
-    organisation.verified_by = official
-    organisation.verified_at = timezone.now()
-    organisation.save(
-        update_fields=["verification", "verification_note", "verified_by", "verified_at"]
-    )
-    record_action(
-        actor=official,
-        action=ActionRecord.Action.ORGANISATION_REJECTED,
-        subject=organisation,
-        detail=reason,
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, actor: User) -> None:
+    _decide(organisation, actor=actor, verification=Organisation.Verification.VERIFIED, note="")
+    organisation.log_action("organisations.organisation.verified", actor=actor)
+
+
+@transaction.atomic
+def organisation_reject(*, organisation: Organisation, actor: User, reason: str) -> None:
+    _decide(organisation, actor=actor, verification=Organisation.Verification.REJECTED, note=reason)
+    organisation.log_action(
+        "organisations.organisation.rejected", actor=actor, data={"reason": reason}
     )

@@ -4,9 +4,9 @@ from celery import shared_task
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.mail import send_templated_mail
+from core.mail import send_templated_mail
+from organisations.invitations import invitation_token
 from organisations.models import RepresentativeInvitation
-from organisations.services import invitation_token
 
 
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=2, max_retries=5)

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import public, signed_in
-from config.public_cache import cached_public_page
-from organisations.access import representative
+from core.access import public, signed_in
+from core.public_cache import cached_public_page
+from organisations.access import for_organisation
 from organisations.forms import InviteRepresentativeForm, OrganisationForm
 from organisations.models import Organisation, Representative
 from organisations.services import (
@@ -33,7 +33,7 @@ def my_organisations(request):
 def register(request):
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        organisation = organisation_register(user=request.user, form=form)
+        organisation = organisation_register(actor=request.user, form=form)
         messages.success(
             request,
             _("%(name)s is registered. Officials will verify it; you can sign the compact now.")
@@ -43,14 +43,13 @@ def register(request):
     return render(request, "organisations/register.html", {"form": form})
 
 
-@representative
-def dashboard(request, organisation, representation):
+@for_organisation()
+def dashboard(request, organisation):
     return render(
         request,
         "organisations/dashboard.html",
         {
             "organisation": organisation,
-            "representation": representation,
             "signatures": organisation.signatures.select_related("agreement").order_by(
                 "-signed_at"
             ),
@@ -59,11 +58,11 @@ def dashboard(request, organisation, representation):
     )
 
 
-@representative
-def edit(request, organisation, representation):
+@for_organisation()
+def edit(request, organisation):
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        if organisation_update(form=form, by=request.user, by_official=representation is None):
+        if organisation_update(actor=request.user, form=form):
             messages.warning(
                 request,
                 _(
@@ -77,24 +76,28 @@ def edit(request, organisation, representation):
     return render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
 
 
-@representative
-def representatives(request, organisation, representation):
+@for_organisation()
+def representatives(request, organisation):
     form = InviteRepresentativeForm(
         request.POST or None,
         organisation=organisation,
-        may_grant_signing=representation is None or representation.may_sign,  # None: official
+        may_grant_signing=request.user.has_perm("organisations.grant_signing", organisation),
     )
     if request.method == "POST" and form.is_valid():
-        representative_invite(
-            organisation=organisation,
-            email=form.cleaned_data["email"],
-            may_sign=form.cleaned_data.get("may_sign", False),
-            invited_by=request.user,
-        )
-        messages.success(
-            request,
-            _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-        )
+        try:
+            representative_invite(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                may_sign=form.cleaned_data.get("may_sign", False),
+                actor=request.user,
+            )
+        except InvitationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
         return redirect("organisations:representatives", organisation_pk=organisation.pk)
     return render(
         request,
@@ -109,15 +112,11 @@ def representatives(request, organisation, representation):
 
 
 @require_POST
-@representative
-def remove_representative(request, organisation, representation, representative_pk):
+@for_organisation()
+def remove_representative(request, organisation, representative_pk):
     target = get_object_or_404(Representative, pk=representative_pk, organisation=organisation)
     try:
-        representative_remove(
-            representation=target,
-            by=request.user,
-            by_may_sign=representation is None or representation.may_sign,  # None: official
-        )
+        representative_remove(representation=target, actor=request.user)
     except InvitationError as error:
         messages.error(request, str(error))
     else:
@@ -133,7 +132,7 @@ def remove_representative(request, organisation, representation, representative_
 def accept_invitation(request, token):
     if request.method == "POST":
         try:
-            representation = representative_accept(token=token, user=request.user)
+            representation = representative_accept(token=token, actor=request.user)
         except InvitationError as error:
             messages.error(request, str(error))
             return redirect("organisations:mine")

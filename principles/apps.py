@@ -7,7 +7,7 @@ class PrinciplesConfig(AppConfig):
     verbose_name = _("Principles")
 
     def ready(self):
-        from config.public_cache import invalidate_public_pages_on_change
+        from core.public_cache import invalidate_public_pages_on_change
         from principles.models import Commitment, DevelopmentArea, PlanItem, Principle
 
         invalidate_public_pages_on_change(Principle, Commitment, DevelopmentArea, PlanItem)

@@ -13,8 +13,9 @@ class Party(models.TextChoices):
 
 
 class PrincipleQuerySet(models.QuerySet):
-    def of_public_agreement(self, agreement):
-        return self.filter(agreement=agreement, agreement__status=Agreement.Status.ADOPTED)
+    def in_force(self):
+        """Principles of the version in force."""
+        return self.filter(agreement__status=Agreement.Status.ADOPTED)
 
 
 class Principle(models.Model):

@@ -2,9 +2,9 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from accounts.access import public
 from compact.models import Agreement
-from config.public_cache import cached_public_page
+from core.access import public
+from core.public_cache import cached_public_page
 from principles.models import Commitment, DevelopmentArea, Party, Principle
 
 
@@ -24,9 +24,8 @@ def principle_list(request):
 @cached_public_page
 def principle_detail(request, pk):
     principle = get_object_or_404(
-        Principle.objects.select_related("agreement").prefetch_related("commitments"),
+        Principle.objects.in_force().select_related("agreement").prefetch_related("commitments"),
         pk=pk,
-        agreement__status=Agreement.Status.ADOPTED,
     )
     groups = [
         (party, [c for c in principle.commitments.all() if c.party == party]) for party in Party

@@ -10,7 +10,7 @@ import datetime
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import OFFICIALS_GROUP, User
@@ -59,7 +59,12 @@ class OfficialFactory(UserFactory):
     @factory.post_generation
     def officials_group(obj, create, extracted, **kwargs):
         if create:
+            # The group holds the permission (a migration grants it; a flushed database
+            # between browser tests has lost it).
             group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label="accounts", codename="official")
+            )
             obj.groups.add(group)
 
 

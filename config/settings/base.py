@@ -15,7 +15,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin, so translated fields show in it
-    "config.apps.PortalAdminConfig",  # the admin, behind the second factor
+    "core.admin_config.PortalAdminConfig",  # the admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,11 +30,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "bootstrap",
+    "rules.apps.AutodiscoverRulesConfig",  # each app's rules.py
+    "core",
     "accounts",
     "organisations",
     "compact",
     "principles",
     "dialogues",
+    "backoffice",
     "demo",
 ]
 
@@ -82,6 +85,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "rules.permissions.ObjectPermissionBackend",  # object rules: */rules.py
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,18 +175,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
-# Rendered public pages in each process's memory; the content version they are keyed
-# by in Redis, shared by every process (config/public_cache.py).
+# "default": allauth's rate limits and the like. The public page cache (core/public_cache.py)
+# keeps rendered pages in each process's memory ("public_pages"), keyed by a content version
+# in Redis ("public_version") that every process shares.
+PUBLIC_CACHE_REDIS_URL = env("PUBLIC_CACHE_REDIS_URL", default=REDIS_URL)
 CACHES = {
-    "default": {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public_pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
         "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+    "public_version": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PUBLIC_CACHE_REDIS_URL,
+        "KEY_PREFIX": "compact-portal",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
 }
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
-PUBLIC_CACHE_REDIS_URL = env("PUBLIC_CACHE_REDIS_URL", default=REDIS_URL)
-PUBLIC_CACHE_VERSION_KEY = "compact-portal:public-content-version"
 
 # The compact's own rules.
 COMPACT_REVISION_YEARS = 4

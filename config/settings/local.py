@@ -8,4 +8,10 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBacken
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 # One process, no Redis needed: the content version lives in memory too.
-PUBLIC_CACHE_REDIS_URL = ""
+CACHES = {
+    **CACHES,  # noqa: F405
+    "public_version": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-version",
+    },
+}

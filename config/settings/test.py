@@ -30,4 +30,4 @@ ALLOWED_HOSTS = ["*"]
 # Tests measure the views themselves; tests/config/test_public_cache.py turns it on.
 PUBLIC_PAGE_CACHE = False
 # Each test run its own content version, so parallel runs on one Redis do not interfere.
-PUBLIC_CACHE_VERSION_KEY = f"compact-portal-test-{os.getpid()}:public-content-version"
+CACHES["public_version"]["KEY_PREFIX"] = f"compact-portal-test-{os.getpid()}"  # noqa: F405

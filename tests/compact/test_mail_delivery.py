@@ -14,8 +14,9 @@ from django.utils import formats, timezone, translation
 
 from compact.models import Signature
 from compact.services import application_approve, application_reject, signature_sign_online
+from organisations.invitations import INVITATION_MAX_AGE, INVITATION_SALT
 from organisations.models import Representative
-from organisations.services import INVITATION_MAX_AGE, INVITATION_SALT, representative_invite
+from organisations.services import representative_invite
 from tests.factories import (
     OfficialFactory,
     RepresentativeFactory,
@@ -48,7 +49,7 @@ def _sign(representative) -> Signature:
     return signature_sign_online(
         organisation=representative.organisation,
         agreement=agreement_in_force(),
-        user=representative.user,
+        actor=representative.user,
         signer_name="Åsa Öberg",
         signer_role="Ordförande",
         authority=Signature.Authority.AUTHORISED_SIGNATORY,
@@ -90,7 +91,7 @@ def test_application_approve_sends_one_decision(celery_worker, mailbox, represen
         organisation=representatives[0].organisation, submitted_by=representatives[0].user
     )
     with translation.override("en"):
-        application_approve(application=application, official=OfficialFactory())
+        application_approve(application=application, actor=OfficialFactory())
 
     mails = mailbox.wait_for(1)
 
@@ -112,7 +113,7 @@ def test_application_reject_sends_one_decision_with_the_reason(
         organisation=representatives[0].organisation, submitted_by=representatives[0].user
     )
     with translation.override("en"):
-        application_reject(application=application, official=OfficialFactory(), reason=reason)
+        application_reject(application=application, actor=OfficialFactory(), reason=reason)
 
     mails = mailbox.wait_for(1)
 
@@ -133,7 +134,7 @@ def test_invite_sends_one_link_that_makes_the_colleague_a_representative(
             organisation=organisation,
             email="kollega@example.org",
             may_sign=False,
-            invited_by=representatives[0].user,
+            actor=representatives[0].user,
         )
 
     mails = mailbox.wait_for(1)

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def listed_names(response):
-    return [s.organisation.name for s in response.context["page"].object_list]
+    return [s.organisation.name for s in response.context["page_obj"].object_list]
 
 
 def csv_rows(response):
@@ -59,7 +59,7 @@ def signatories(compact):
 def test_list_shows_exactly_the_effective_public_signatures(client, signatories):
     response = client.get(reverse("compact:signatories"))
     assert listed_names(response) == ["Alfa idrott", "Beta stiftelse", "Gamma kyrka"]
-    assert response.context["page"].paginator.count == 3
+    assert response.context["page_obj"].paginator.count == 3
     body = response.content.decode()
     assert "3 organisations" in body
 
@@ -105,8 +105,8 @@ def test_list_is_paginated(client, compact):
     first = client.get(reverse("compact:signatories"))
     second = client.get(reverse("compact:signatories"), {"page": 2})
     total = Signature.objects.public().count()
-    assert len(first.context["page"].object_list) == 50
-    assert len(second.context["page"].object_list) == total - 50
+    assert len(first.context["page_obj"].object_list) == 50
+    assert len(second.context["page_obj"].object_list) == total - 50
     assert client.get(reverse("compact:signatories"), {"page": "zzz"}).status_code == 200
 
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("english")
 def listed(client):
     """The organisations on the public signatory list."""
     response = client.get(reverse("compact:signatories"))
-    return [signature.organisation for signature in response.context["page"].object_list]
+    return [signature.organisation for signature in response.context["page_obj"].object_list]
 
 
 def sign_online(rep, agreement):
@@ -31,7 +31,7 @@ def sign_online(rep, agreement):
     return signature_sign_online(
         organisation=rep.organisation,
         agreement=agreement,
-        user=rep.user,
+        actor=rep.user,
         signer_name="A",
         signer_role="Chair",
         authority="signatory",
@@ -81,9 +81,7 @@ def test_signature_of_unverified_organisation_is_public_only_once_verified(clien
 
     official = OfficialFactory(totp=True)
     sign_in_with_second_factor(client, official)
-    client.post(
-        reverse("officials:organisation", args=[rep.organisation.pk]), {"decision": "verify"}
-    )
+    client.post(reverse("backoffice:organisation_verify", args=[rep.organisation.pk]))
     assert rep.organisation in listed(client)
 
 
@@ -150,9 +148,11 @@ def test_database_allows_one_effective_signature_per_organisation_and_version(co
 def test_withdrawal_keeps_the_history_and_allows_signing_again(compact):
     rep = RepresentativeFactory()
     first = sign_online(rep, compact)
-    signature_withdraw(signature=first, by=rep.user, reason="We merged with another association.")
+    signature_withdraw(
+        signature=first, actor=rep.user, reason="We merged with another association."
+    )
     with pytest.raises(SigningError):
-        signature_withdraw(signature=first, by=rep.user, reason="again")
+        signature_withdraw(signature=first, actor=rep.user, reason="again")
     second = sign_online(rep, compact)
     rows = Signature.objects.filter(organisation=rep.organisation).order_by("signed_at")
     assert [s.pk for s in rows] == [first.pk, second.pk]

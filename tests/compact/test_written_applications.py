@@ -90,63 +90,6 @@ def test_apply_for_another_organisation_is_refused(client, compact):
     assert WrittenApplication.objects.count() == 0
 
 
-def test_official_approves_an_application(
-    client, compact, official, mailoutbox, django_capture_on_commit_callbacks
-):
-    application = WrittenApplicationFactory()
-    RepresentativeFactory(organisation=application.organisation)
-    sign_in_with_second_factor(client, official)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("officials:application", args=[application.pk]), {"decision": "approve"}
-        )
-    assert response.status_code == 302
-    application.refresh_from_db()
-    assert (application.status, application.decided_by) == ("approved", official)
-    signature = Signature.objects.get(organisation=application.organisation)
-    assert (signature.channel, signature.application, signature.approved_by) == (
-        "written_application",
-        application,
-        official,
-    )
-    assert len(mailoutbox) == 1
-    assert "approved" in mailoutbox[0].subject
-    listing = client.get(reverse("compact:signatories"))
-    assert application.organisation in [s.organisation for s in listing.context["page"]]
-
-
-def test_official_rejects_an_application_with_a_reason(
-    client, compact, official, mailoutbox, django_capture_on_commit_callbacks
-):
-    application = WrittenApplicationFactory()
-    sign_in_with_second_factor(client, official)
-    url = reverse("officials:application", args=[application.pk])
-    response = client.post(url, {"decision": "reject", "reason": ""})
-    assert response.status_code == 200
-    assert "reason" in response.context["form"].errors
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"decision": "reject", "reason": "The document is not signed."})
-    application.refresh_from_db()
-    assert (application.status, application.rejection_reason) == (
-        "rejected",
-        "The document is not signed.",
-    )
-    assert not Signature.objects.filter(organisation=application.organisation).exists()
-    assert len(mailoutbox) == 1
-    assert "The document is not signed." in mailoutbox[0].body
-
-
-def test_a_decided_application_cannot_be_decided_again(client, compact, official):
-    application = WrittenApplicationFactory()
-    sign_in_with_second_factor(client, official)
-    url = reverse("officials:application", args=[application.pk])
-    client.post(url, {"decision": "reject", "reason": "No."})
-    client.post(url, {"decision": "approve"})
-    application.refresh_from_db()
-    assert application.status == "rejected"
-    assert not Signature.objects.filter(organisation=application.organisation).exists()
-
-
 def test_application_document_only_for_its_organisation_and_officials(client, compact, official):
     application = WrittenApplicationFactory()
     rep = RepresentativeFactory(organisation=application.organisation)
@@ -162,73 +105,6 @@ def test_application_document_only_for_its_organisation_and_officials(client, co
         response = visitor.get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
-
-
-def test_official_without_second_factor_is_sent_to_set_it_up(client):
-    client.force_login(OfficialFactory())
-    response = client.get(reverse("officials:dashboard"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
-
-
-def test_official_signed_in_without_the_second_factor_must_confirm_it(client, compact):
-    """A password alone (here: a session without the second factor) opens nothing."""
-    official = OfficialFactory(totp=True)
-    application = WrittenApplicationFactory()
-    client.force_login(official)
-    for url in (
-        reverse("officials:dashboard"),
-        reverse("organisations:edit", args=[application.organisation.pk]),
-        reverse("compact:application_document", args=[application.organisation.pk, application.pk]),
-    ):
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("mfa_reauthenticate")), url
-    sign_in_with_second_factor(client, official)
-    assert client.get(reverse("officials:dashboard")).status_code == 200
-
-
-def test_non_official_gets_no_officials_area(client):
-    client.force_login(RepresentativeFactory().user)
-    assert client.get(reverse("officials:dashboard")).status_code == 403
-
-
-def test_official_actions_are_recorded(client, compact, official):
-    from accounts.models import ActionRecord
-
-    organisation = OrganisationFactory(verification="unverified")
-    sign_in_with_second_factor(client, official)
-    client.post(
-        reverse("officials:organisation", args=[organisation.pk]),
-        {"decision": "reject", "reason": "Not a civil-society organisation."},
-    )
-    organisation.refresh_from_db()
-    assert (organisation.verification, organisation.verification_note) == (
-        "rejected",
-        "Not a civil-society organisation.",
-    )
-    record = ActionRecord.objects.get()
-    assert (record.actor, record.action, record.detail) == (
-        official,
-        "organisation_rejected",
-        "Not a civil-society organisation.",
-    )
-    log = client.get(reverse("officials:log"))
-    assert "Rejected the organisation" in log.content.decode()
-
-
-def test_approving_the_application_of_an_unverified_organisation_verifies_it(
-    client, compact, official
-):
-    application = WrittenApplicationFactory(
-        organisation=OrganisationFactory(verification="unverified")
-    )
-    sign_in_with_second_factor(client, official)
-    client.post(reverse("officials:application", args=[application.pk]), {"decision": "approve"})
-    organisation = application.organisation
-    organisation.refresh_from_db()
-    assert (organisation.verification, organisation.verified_by) == ("verified", official)
-    assert Signature.objects.public().filter(organisation=organisation).count() == 1
 
 
 def test_self_referencing_pdf_is_refused_not_a_crash(client, compact):
@@ -256,14 +132,3 @@ def test_apply_page_help_text_is_in_the_page_language(client, compact):
         reverse("compact:apply", args=[rep.organisation.pk]).replace("/en/", "/sv/")
     )
     assert "A PDF document of at most" not in swedish.content.decode()
-
-
-def test_an_application_for_a_superseded_version_cannot_be_approved(client, compact, official):
-    application = WrittenApplicationFactory()
-    compact.status = "superseded"
-    compact.save()
-    sign_in_with_second_factor(client, official)
-    client.post(reverse("officials:application", args=[application.pk]), {"decision": "approve"})
-    application.refresh_from_db()
-    assert application.status == "pending"
-    assert not Signature.objects.filter(organisation=application.organisation).exists()

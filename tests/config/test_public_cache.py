@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PUBLIC_PAGE_CACHE = True
-    caches["default"].clear()
+    caches["public_pages"].clear()
     with translation.override("sv"):
         yield
 
@@ -96,25 +96,36 @@ def test_languages_are_cached_apart(client, compact):
 
 
 def test_without_redis_pages_are_rendered_and_changes_still_saved(client, compact, settings):
-    from config import public_cache
+    settings.CACHES = {
+        **settings.CACHES,
+        "public_version": {
+            **settings.CACHES["public_version"],
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        },
+    }
+    url = reverse("compact:signatories")
+    assert client.get(url).status_code == 200
+    SignatureFactory(organisation=OrganisationFactory(name="Utan Redis-föreningen"))
+    assert "Utan Redis-föreningen" in client.get(url).content.decode()
 
-    settings.PUBLIC_CACHE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    public_cache._redis.cache_clear()
-    try:
-        url = reverse("compact:signatories")
-        assert client.get(url).status_code == 200
-        SignatureFactory(organisation=OrganisationFactory(name="Utan Redis-föreningen"))
-        assert "Utan Redis-föreningen" in client.get(url).content.decode()
-    finally:
-        public_cache._redis.cache_clear()
+
+def test_the_version_is_kept_in_redis(compact):
+    from core.public_cache import VERSION_KEY, bump_content_version, content_version
+
+    assert "RedisCache" in caches["public_version"].__class__.__name__
+    before = content_version()
+    bump_content_version()
+    after = content_version()
+    assert before != after
+    assert caches["public_version"].get(VERSION_KEY) == after
 
 
 def test_a_redis_that_lost_its_version_does_not_bring_old_pages_back(client, compact, settings):
-    from config import public_cache
+    from core.public_cache import VERSION_KEY
 
     url = reverse("compact:signatories")
     client.get(url)  # cached under the current version
-    public_cache._redis().delete(settings.PUBLIC_CACHE_VERSION_KEY)  # as after a restart
+    caches["public_version"].delete(VERSION_KEY)  # as after a restart
     SignatureFactory(organisation=OrganisationFactory(name="Efter omstart-föreningen"))
-    public_cache._redis().delete(settings.PUBLIC_CACHE_VERSION_KEY)
+    caches["public_version"].delete(VERSION_KEY)
     assert "Efter omstart-föreningen" in client.get(url).content.decode()

@@ -13,9 +13,8 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.records import record_action
+from organisations.invitations import invitation_token
 from organisations.models import Organisation, RepresentativeInvitation
-from organisations.services import invitation_token
 from tests.e2e.helpers import assert_no_axe_violations
 from tests.factories import (
     OfficialFactory,
@@ -159,7 +158,7 @@ def test_every_official_page_passes_axe_with_one_h1(page, compact, language):
     newcomer = OfficialFactory()
     sign_in(page, language, newcomer.email)
     [dashboard, activate, reauthenticate] = urls(
-        language, ("officials:dashboard",), ("mfa_activate_totp",), ("account_reauthenticate",)
+        language, ("backoffice:dashboard",), ("mfa_activate_totp",), ("account_reauthenticate",)
     )
     visit(page, language, dashboard, lands_on=reauthenticate)
     reauthenticate_with_password(page)
@@ -178,20 +177,21 @@ def test_every_official_page_passes_axe_with_one_h1(page, compact, language):
         organisation__name="Stiftelsen Skriftlig", agreement=compact
     )
     signature = compact.signatures.first()
-    record_action(actor=official, action="organisation verified", subject=signature.organisation)
+    signature.organisation.log_action("organisations.organisation.verified", actor=official)
+    signature.log_action("compact.signature.withdrawn", actor=official, data={"reason": "Test."})
 
     sign_in(page, language, official.email, second_factor=True)
 
     paths = urls(
         language,
-        ("officials:dashboard",),
-        ("officials:organisations",),
-        ("officials:organisation", unverified.pk),
-        ("officials:organisation", signature.organisation_id),
-        ("officials:application", application.pk),
-        ("officials:signatures",),
-        ("officials:withdraw", signature.pk),
-        ("officials:log",),
+        ("backoffice:dashboard",),
+        ("backoffice:organisations",),
+        ("backoffice:organisation", unverified.pk),
+        ("backoffice:organisation", signature.organisation_id),
+        ("backoffice:application", application.pk),
+        ("backoffice:signatures",),
+        ("backoffice:withdraw", signature.pk),
+        ("backoffice:log",),
         ("organisations:dashboard", unverified.pk),
         ("account_email",),
         ("mfa_index",),
@@ -203,7 +203,7 @@ def test_every_official_page_passes_axe_with_one_h1(page, compact, language):
 
     # Lists filtered by the query string.
     [organisations, signatures] = urls(
-        language, ("officials:organisations",), ("officials:signatures",)
+        language, ("backoffice:organisations",), ("backoffice:signatures",)
     )
     visit(page, language, organisations + "?q=Ny&verification=unverified&kind=association")
     assert page.locator("main table tbody tr").count() == 1

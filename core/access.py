@@ -2,7 +2,9 @@
 pattern and fails for a view that declares nothing.
 
 ``public`` views are open to everyone; everything else is closed by Django's
-LoginRequiredMiddleware unless a policy here opens it.
+LoginRequiredMiddleware unless a policy here opens it. Who is an official is one
+permission, ``accounts.official``, granted to the Officials group; apps add their own
+object rules (``organisations/rules.py``, ``compact/rules.py``) and policies on top.
 """
 
 from functools import wraps
@@ -20,20 +22,23 @@ REPRESENTATIVE = "representative"
 OFFICIAL = "official"
 ADMINISTRATOR = "administrator"
 
+OFFICIAL_PERMISSION = "accounts.official"
 
-def _mark(view, policy):
+
+def mark_policy(view, policy):
+    """Declare the view's policy, for the access-policy test and for readers."""
     view.access_policy = policy
     return view
 
 
 def public(view):
     """Anyone, signed in or not."""
-    return _mark(login_not_required(view), PUBLIC)
+    return mark_policy(login_not_required(view), PUBLIC)
 
 
 def signed_in(view):
     """Any signed-in user (the LoginRequiredMiddleware enforces it)."""
-    return _mark(view, SIGNED_IN)
+    return mark_policy(view, SIGNED_IN)
 
 
 def official(view):
@@ -44,11 +49,11 @@ def official(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.is_official:
+        if not user.has_perm(OFFICIAL_PERMISSION):
             raise PermissionDenied
         return second_factor_redirect(request) or view(request, *args, **kwargs)
 
-    return _mark(wrapped, OFFICIAL)
+    return mark_policy(wrapped, OFFICIAL)
 
 
 def has_second_factor(user) -> bool:

@@ -1,13 +1,15 @@
 """Whole-page cache for what the public reads, always in step with the database.
 
-Rendered pages live in each process's memory (the "default" cache), keyed by a
-*content version* held in Redis (PUBLIC_CACHE_REDIS_URL) and shared by every process;
-without Redis (the quick start's single process) the version is kept in memory. Any change to what
-public pages show bumps the version, at once and again on commit, so no process serves
-a page older than the data (domain fact 5: the public list agrees with the database).
+Two aliases of Django's cache framework do the work:
 
-Only anonymous GETs are cached: a visitor with a session (signed in, or with a message
-waiting) always gets a freshly rendered page.
+- ``public_pages`` keeps rendered pages, in each process's memory;
+- ``public_version`` holds the *content version* the pages are keyed by: Redis in
+  production (shared by every process), memory in the quick start's single process.
+
+Any change to what public pages show bumps the version, at once and again on commit, so
+no process serves a page older than the data (domain fact 5: the public list agrees with
+the database). Only anonymous GETs are cached: a visitor with a session (signed in, or
+with a message waiting) always gets a freshly rendered page.
 
 A version is a fresh token, never a counter, so a Redis that restarts empty cannot bring
 back an old version with its old pages. If Redis cannot be reached, pages are rendered
@@ -15,7 +17,6 @@ uncached and a change is still saved (the failed bump is logged); pages also exp
 PUBLIC_PAGE_CACHE_SECONDS, which bounds staleness in that one failure.
 """
 
-import functools
 import logging
 import secrets
 import time
@@ -27,49 +28,31 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.translation import get_language
+from redis import RedisError
 
 logger = logging.getLogger(__name__)
 _CACHED_HEADERS = ("Content-Type", "Content-Disposition")
+VERSION_KEY = "public-content-version"
 
 
 def _new_version() -> str:
     return f"{time.time_ns():x}{secrets.token_hex(4)}"
 
 
-_memory_version = [_new_version()]  # the quick start: one process, no Redis
-
-
-@functools.cache
-def _redis():
-    # One client and connection pool per process: a GET is one round trip, no more.
-    import redis
-
-    return redis.Redis.from_url(
-        settings.PUBLIC_CACHE_REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
-    )
-
-
 def content_version() -> str:
     """The current version; raises redis.RedisError when Redis cannot be reached."""
-    if not settings.PUBLIC_CACHE_REDIS_URL:
-        return _memory_version[0]
-    client = _redis()
-    version = client.get(settings.PUBLIC_CACHE_VERSION_KEY)
+    versions = caches["public_version"]
+    version = versions.get(VERSION_KEY)
     if version is None:
-        client.set(settings.PUBLIC_CACHE_VERSION_KEY, _new_version(), nx=True)
-        version = client.get(settings.PUBLIC_CACHE_VERSION_KEY)
-    return version.decode()
+        versions.add(VERSION_KEY, _new_version(), timeout=None)
+        version = versions.get(VERSION_KEY)
+    return version
 
 
 def bump_content_version() -> None:
-    if not settings.PUBLIC_CACHE_REDIS_URL:
-        _memory_version[0] = _new_version()
-        return
-    import redis
-
     try:
-        _redis().set(settings.PUBLIC_CACHE_VERSION_KEY, _new_version())
-    except redis.RedisError:
+        caches["public_version"].set(VERSION_KEY, _new_version(), timeout=None)
+    except RedisError:
         logger.exception("Public page cache: the content version could not be bumped.")
 
 
@@ -107,14 +90,12 @@ def cached_public_page(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        import redis
-
         try:
             version = content_version()
-        except redis.RedisError:
+        except RedisError:
             logger.warning("Public page cache: Redis unreachable, rendering uncached.")
             return view(request, *args, **kwargs)
-        pages = caches["default"]
+        pages = caches["public_pages"]
         key = f"page:{version}:{get_language()}:{request.get_full_path()}"
         hit = pages.get(key)
         if hit is not None:
@@ -126,6 +107,8 @@ def cached_public_page(view):
         response = view(request, *args, **kwargs)
         if response.status_code != 200:
             return response
+        if hasattr(response, "render"):  # a class-based view's TemplateResponse
+            response.render()
         if response.streaming:
             content = b"".join(response.streaming_content)
             fresh = HttpResponse(content)

@@ -3,7 +3,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 
-from accounts.access import second_factor_redirect, second_factor_used
+from core.access import second_factor_redirect, second_factor_used
 
 
 class PortalAdminSite(admin.AdminSite):

@@ -1,0 +1,242 @@
+"""The officials' area: verify organisations, review written applications, see signatures
+and the action log. One view per decision; the work is done by the domain apps' services."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+from django_filters.views import FilterView
+
+from backoffice.filters import OrganisationFilter, SignatureFilter
+from compact.forms import ReasonForm
+from compact.models import Signature, WrittenApplication
+from compact.services import (
+    SigningError,
+    application_approve,
+    application_reject,
+    signature_withdraw,
+)
+from core.access import official
+from core.models import ActionRecord
+from core.views import ForgivingPaginationMixin
+from organisations.models import Organisation
+from organisations.services import organisation_reject, organisation_verify
+
+PER_PAGE = 50
+
+
+@official
+def dashboard(request):
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        {
+            "section": "dashboard",
+            "organisations": Organisation.objects.awaiting_verification().order_by("created_at"),
+            "applications": WrittenApplication.objects.filter(
+                status=WrittenApplication.Status.PENDING
+            )
+            .select_related("organisation", "submitted_by")
+            .order_by("submitted_at"),
+        },
+    )
+
+
+class OrganisationList(ForgivingPaginationMixin, FilterView):
+    filterset_class = OrganisationFilter
+    template_name = "backoffice/organisation_list.html"
+    paginate_by = PER_PAGE
+    strict = False
+    extra_context = {"section": "organisations"}
+
+    def get_queryset(self):
+        return Organisation.objects.annotate(
+            effective_signatures=Count(
+                "signatures", filter=Q(signatures__withdrawn_at__isnull=True)
+            )
+        ).order_by("name")
+
+
+organisation_list = official(OrganisationList.as_view())
+
+
+def _organisation_page(request, organisation, reject_form=None, status=200):
+    organisation = get_object_or_404(
+        Organisation.objects.prefetch_related("activity_areas"), pk=organisation.pk
+    )
+    signatures = list(organisation.signatures.select_related("agreement"))
+    applications = list(organisation.written_applications.select_related("agreement"))
+    return render(
+        request,
+        "backoffice/organisation_detail.html",
+        {
+            "section": "organisations",
+            "organisation": organisation,
+            "reject_form": reject_form or ReasonForm(),
+            "representatives": organisation.representatives.select_related("user"),
+            "signatures": signatures,
+            "applications": applications,
+            # What was done to the organisation, its signatures and its applications.
+            "history": ActionRecord.objects.about(
+                organisation, *signatures, *applications
+            ).select_related("actor"),
+        },
+        status=status,
+    )
+
+
+@official
+def organisation_detail(request, pk):
+    return _organisation_page(request, get_object_or_404(Organisation, pk=pk))
+
+
+@require_POST
+@official
+def organisation_verify_view(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation_verify(organisation=organisation, actor=request.user)
+    messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
+    return redirect("backoffice:dashboard")
+
+
+@require_POST
+@official
+def organisation_reject_view(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _organisation_page(request, organisation, reject_form=form, status=400)
+    organisation_reject(
+        organisation=organisation, actor=request.user, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("%(name)s is rejected.") % {"name": organisation.name})
+    return redirect("backoffice:dashboard")
+
+
+def _application(pk):
+    return get_object_or_404(
+        WrittenApplication.objects.select_related(
+            "organisation", "agreement", "submitted_by", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+def _application_page(request, application, reject_form=None, status=200):
+    return render(
+        request,
+        "backoffice/application_detail.html",
+        {
+            "section": "dashboard",
+            "application": application,
+            "reject_form": reject_form or ReasonForm(),
+            "history": application.history(),
+        },
+        status=status,
+    )
+
+
+@official
+def application_detail(request, pk):
+    return _application_page(request, _application(pk))
+
+
+@require_POST
+@official
+def application_approve_view(request, pk):
+    application = _application(pk)
+    try:
+        application_approve(application=application, actor=request.user)
+    except SigningError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:application", pk=application.pk)
+    messages.success(
+        request, _("Approved: %(name)s is a signatory.") % {"name": application.organisation.name}
+    )
+    return redirect("backoffice:dashboard")
+
+
+@require_POST
+@official
+def application_reject_view(request, pk):
+    application = _application(pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _application_page(request, application, reject_form=form, status=400)
+    try:
+        application_reject(
+            application=application, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except SigningError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:application", pk=application.pk)
+    messages.success(request, _("The application is rejected."))
+    return redirect("backoffice:dashboard")
+
+
+class SignatureList(ForgivingPaginationMixin, FilterView):
+    filterset_class = SignatureFilter
+    template_name = "backoffice/signature_list.html"
+    paginate_by = PER_PAGE
+    strict = False
+    extra_context = {"section": "signatures"}
+
+    def get_queryset(self):
+        return Signature.objects.select_related(
+            "organisation", "agreement", "approved_by", "withdrawn_by"
+        ).order_by("-signed_at")
+
+
+signature_list = official(SignatureList.as_view())
+
+
+@official
+def signature_withdraw_view(request, pk):
+    signature = get_object_or_404(
+        Signature.objects.effective().select_related("organisation", "agreement"), pk=pk
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature_withdraw(
+                signature=signature, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except SigningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The signature is withdrawn."))
+        return redirect("backoffice:signatures")
+    return render(
+        request,
+        "compact/withdraw.html",
+        {
+            "section": "signatures",
+            "form": form,
+            "organisation": signature.organisation,
+            "signature": signature,
+        },
+    )
+
+
+class ActionLog(ForgivingPaginationMixin, ListView):
+    template_name = "backoffice/action_log.html"
+    paginate_by = PER_PAGE
+    extra_context = {"section": "log"}
+
+    def get_queryset(self):
+        return ActionRecord.objects.select_related("actor").prefetch_related(
+            GenericPrefetch(
+                "subject",
+                [
+                    Organisation.objects.only("pk", "name"),
+                    Signature.objects.select_related("organisation", "agreement"),
+                    WrittenApplication.objects.select_related("organisation"),
+                ],
+            )
+        )
+
+
+action_log = official(ActionLog.as_view())

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.actions import register_actions
+
+register_actions(
+    {
+        "compact.signature.signed_online": _("Signed online"),
+        "compact.signature.withdrawn": _("Withdrew a signature"),
+        "compact.application.submitted": _("Submitted a written application"),
+        "compact.application.approved": _("Approved a written application"),
+        "compact.application.rejected": _("Rejected a written application"),
+    }
+)

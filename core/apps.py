@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Shared by every app and importing none: access policies, the action log, the public
+    page cache, uploads and mail helpers, the base template's tags."""
+
+    name = "core"
+    verbose_name = _("Portal")

@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.actions import register_actions
+
+register_actions(
+    {
+        "organisations.organisation.registered": _("Registered the organisation"),
+        "organisations.organisation.changed": _("Changed the organisation's name or number"),
+        "organisations.organisation.verified": _("Verified the organisation"),
+        "organisations.organisation.rejected": _("Rejected the organisation"),
+        "organisations.representative.invited": _("Invited a representative"),
+        "organisations.invitation.accepted": _("Accepted an invitation"),
+        "organisations.representative.removed": _("Removed a representative"),
+    }
+)

@@ -1,0 +1,47 @@
+"""Who may do what for an organisation: one rule per permission, used by views
+(``organisations/access.py``), templates (``{% has_perm %}``) and services alike."""
+
+import rules
+
+from accounts.rules import is_official
+from organisations.models import Representative
+
+
+def representation_of(user, organisation) -> Representative | None:
+    """The user's Representative row for the organisation, or None. Within a request the
+    page's rules ask once: ``remember_representations`` keeps the answer on request.user."""
+    if not user.is_authenticated or organisation is None:
+        return None
+    remembered = getattr(user, "_representations", None)
+    if remembered is not None and organisation.pk in remembered:
+        return remembered[organisation.pk]
+    representation = Representative.objects.filter(organisation=organisation, user=user).first()
+    if remembered is not None:
+        remembered[organisation.pk] = representation
+    return representation
+
+
+def remember_representations(user) -> None:
+    """For one request: look each organisation's representation up once."""
+    if user.is_authenticated and not hasattr(user, "_representations"):
+        user._representations = {}
+
+
+@rules.predicate
+def is_representative(user, organisation) -> bool:
+    return representation_of(user, organisation) is not None
+
+
+@rules.predicate
+def is_signer(user, organisation) -> bool:
+    """A representative who may sign for the organisation."""
+    representation = representation_of(user, organisation)
+    return representation is not None and representation.may_sign
+
+
+# See and edit the organisation's details, its representatives and its documents.
+rules.add_perm("organisations.manage_organisation", is_representative | is_official)
+# Sign the compact for the organisation, online, and withdraw its signature.
+rules.add_perm("organisations.sign_for_organisation", is_signer)
+# Let others sign, and remove a representative who may sign.
+rules.add_perm("organisations.grant_signing", is_signer | is_official)
