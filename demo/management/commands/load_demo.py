@@ -141,7 +141,9 @@ class Command(BaseCommand):
     def load_users(self, data):
         User = get_user_model()
         password = data["password"]
-        officials = self.load_officials_group(data["official_permission_apps"])
+        officials = self.load_officials_group(
+            data["official_permissions"], data["official_permission_apps"]
+        )
         users = {}
         for row in data["users"]:
             user, created = User.objects.get_or_create(
@@ -174,9 +176,19 @@ class Command(BaseCommand):
             users[row["key"]] = user
         return users
 
-    def load_officials_group(self, apps):
+    def load_officials_group(self, permissions, apps):
+        """The group, with its permissions: granted here too, not only by the migration
+        that creates it, since a flushed database (a test's) keeps no migration data."""
         group, created = Group.objects.get_or_create(name=OFFICIALS_GROUP)
         self.created += created
+        for name in permissions:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None:
+                raise CommandError(f"users.yaml: there is no permission {name}; run migrate.")
+            group.permissions.add(permission)
         group.permissions.add(*Permission.objects.filter(content_type__app_label__in=apps))
         return group
 
