@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import SignatureFactory, UserFactory, build_compact
+from tests.factories import OrganisationFactory, SignatureFactory, UserFactory, build_compact
 from tests.signin import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,41 @@ def test_the_admin_needs_the_second_factor_too(client):
     client.force_login(administrator)
     response = client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("mfa_reauthenticate"))
+
+
+@pytest.mark.usefixtures("english")
+def test_an_invalid_organisation_number_is_refused_in_the_admin(client):
+    from organisations.models import Organisation
+
+    organisation = OrganisationFactory()
+    sign_in_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True, totp=True))
+    change = reverse("admin:organisations_organisation_change", args=[organisation.pk])
+    page = client.get(change).context
+    form = page["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name != "logo" and not isinstance(value, list | tuple)
+    }
+    for inline in page["inline_admin_formsets"]:  # no representatives: empty inlines
+        management = inline.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+    for number, error in (("123", "ten digits"), ("802002-4539", "check digit")):
+        response = client.post(change, {**data, "organisation_number": number})
+        assert response.status_code == 200
+        assert error in str(response.context["adminform"].form.errors["organisation_number"])
+    organisation.refresh_from_db()
+    assert organisation.organisation_number == data["organisation_number"]  # unchanged
+    response = client.post(change, {**data, "organisation_number": "8020024538"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation.refresh_from_db()
+    assert organisation.organisation_number == "802002-4538"  # normalised on the way in
+
+
+def test_an_invalid_organisation_number_is_refused_by_full_clean():
+    from django.core.exceptions import ValidationError
+
+    organisation = OrganisationFactory.build(organisation_number="123")
+    with pytest.raises(ValidationError) as error:
+        organisation.full_clean()
+    assert "organisation_number" in error.value.message_dict

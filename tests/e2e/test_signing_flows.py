@@ -111,13 +111,19 @@ def test_flow_1_sign_up_register_sign_verify_and_appear_on_the_list(page, compac
     # The official verifies it in the officials' area (with a second factor).
     sign_out(page)
     sign_in(page, official.email, second_factor=True)
-    page.goto("/sv/officials/")
+    page.goto("/sv/backoffice/")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Föreningen Solrosen").click()
     page.wait_for_load_state()
     assert_no_axe_violations(page)
-    page.locator("input[name=decision][value=verify] + button").click()
+    page.get_by_role("button", name="Markera organisationen som kontrollerad").click()
     page.wait_for_load_state()
+    # The organisation's page in the back office shows what was done, by whom.
+    page.goto(f"/sv/backoffice/organisations/{organisation.pk}/")
+    assert_no_axe_violations(page)
+    history = page.locator("main ul.list-unstyled").inner_text()
+    assert "Kontrollerade organisationen" in history
+    assert official.email in history
 
     page.goto("/sv/signatories/")
     assert_no_axe_violations(page)
@@ -163,11 +169,11 @@ def test_flow_3_apply_in_writing_and_an_official_approves(page, compact, officia
 
     sign_out(page)
     sign_in(page, official.email, second_factor=True)
-    page.goto("/sv/officials/")
+    page.goto("/sv/backoffice/")
     page.get_by_role("link", name="Stiftelsen Ljuset").click()
     page.wait_for_load_state()
     assert_no_axe_violations(page)
-    page.locator("input[name=decision][value=approve] + button").click()
+    page.get_by_role("button", name="Godkänn: organisationen ansluter sig till överenskommelsen").click()
     page.wait_for_load_state()
 
     application.refresh_from_db()
@@ -178,9 +184,9 @@ def test_flow_3_apply_in_writing_and_an_official_approves(page, compact, officia
 
     page.goto("/sv/signatories/?channel=written_application")
     assert page.locator("table").get_by_text("Stiftelsen Ljuset").count() == 1
-    page.goto("/sv/officials/signatures/")
+    page.goto("/sv/backoffice/signatures/")
     assert_no_axe_violations(page)
-    page.goto("/sv/officials/organisations/")
+    page.goto("/sv/backoffice/organisations/")
     assert_no_axe_violations(page)
-    page.goto("/sv/officials/log/")
+    page.goto("/sv/backoffice/log/")
     assert_no_axe_violations(page)
