@@ -57,7 +57,6 @@ def test_the_admin_needs_the_second_factor_too(client):
 
 @pytest.mark.usefixtures("english")
 def test_an_invalid_organisation_number_is_refused_in_the_admin(client):
-    from organisations.models import Organisation
 
     organisation = OrganisationFactory()
     sign_in_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True, totp=True))

@@ -173,7 +173,9 @@ def test_flow_3_apply_in_writing_and_an_official_approves(page, compact, officia
     page.get_by_role("link", name="Stiftelsen Ljuset").click()
     page.wait_for_load_state()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Godkänn: organisationen ansluter sig till överenskommelsen").click()
+    page.get_by_role(
+        "button", name="Godkänn: organisationen ansluter sig till överenskommelsen"
+    ).click()
     page.wait_for_load_state()
 
     application.refresh_from_db()
