@@ -1,4 +1,4 @@
-# One image for the web server, the Celery worker and Celery beat (see docker-compose.yml).
+# One image for the web server and the Celery worker (see docker-compose.yml).
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

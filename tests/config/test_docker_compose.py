@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-APP_SERVICES = ["web", "worker", "beat"]
+APP_SERVICES = ["web", "worker"]
 
 
 def interpolate(value, **env):
@@ -22,10 +22,12 @@ def services():
 
 
 def test_the_stack_has_every_service(services):
-    assert {"web", "worker", "beat", "postgres", "redis", "mailpit"} <= set(services)
+    assert {"web", "worker", "postgres", "redis", "mailpit"} <= set(services)
+    # Celery beat joins when a periodic task exists (reminders of dialogue forums).
+    assert "beat" not in services
 
 
-def test_web_worker_and_beat_share_one_image_built_from_the_dockerfile(services):
+def test_web_and_worker_share_one_image_built_from_the_dockerfile(services):
     images = {services[name]["image"] for name in APP_SERVICES}
     builds = {str(services[name]["build"]) for name in APP_SERVICES}
 
@@ -37,7 +39,6 @@ def test_web_worker_and_beat_share_one_image_built_from_the_dockerfile(services)
 def test_the_commands(services):
     assert services["web"]["command"][:2] == ["gunicorn", "config.wsgi"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
-    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
 
 
