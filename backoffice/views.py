@@ -196,8 +196,11 @@ signature_list = official(SignatureList.as_view())
 @official
 def signature_withdraw_view(request, pk):
     signature = get_object_or_404(
-        Signature.objects.effective().select_related("organisation", "agreement"), pk=pk
+        Signature.objects.select_related("organisation", "agreement"), pk=pk
     )
+    if signature.withdrawn_at:  # e.g. a second tab, or someone else was quicker
+        messages.info(request, _("This signature has already been withdrawn."))
+        return redirect("backoffice:signatures")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -187,10 +187,11 @@ def apply(request, organisation):
 @for_organisation("organisations.sign_for_organisation")
 def withdraw(request, organisation, signature_pk):
     signature = get_object_or_404(
-        Signature.objects.effective().select_related("agreement"),
-        pk=signature_pk,
-        organisation=organisation,
+        Signature.objects.select_related("agreement"), pk=signature_pk, organisation=organisation
     )
+    if signature.withdrawn_at:  # e.g. a second tab, or someone else was quicker
+        messages.info(request, _("This signature has already been withdrawn."))
+        return redirect("organisations:dashboard", organisation_pk=organisation.pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
