@@ -23,7 +23,12 @@ from core.access import official
 from core.models import ActionRecord
 from core.views import ForgivingPaginationMixin
 from organisations.models import Organisation
-from organisations.services import organisation_reject, organisation_verify
+from organisations.services import (
+    DecisionError,
+    organisation_reject,
+    organisation_verify,
+    review_version,
+)
 
 PER_PAGE = 50
 
@@ -63,7 +68,7 @@ class OrganisationList(ForgivingPaginationMixin, FilterView):
 organisation_list = official(OrganisationList.as_view())
 
 
-def _organisation_page(request, organisation, reject_form=None, status=200):
+def _organisation_page(request, organisation, reject_form=None, status=200, seen_version=None):
     organisation = get_object_or_404(
         Organisation.objects.prefetch_related("activity_areas"), pk=organisation.pk
     )
@@ -76,6 +81,8 @@ def _organisation_page(request, organisation, reject_form=None, status=200):
             "section": "organisations",
             "organisation": organisation,
             "reject_form": reject_form or ReasonForm(),
+            # A form sent back for a reason keeps the version the official decided on.
+            "seen_version": seen_version or review_version(organisation),
             "representatives": organisation.representatives.select_related("user"),
             "signatures": signatures,
             "applications": applications,
@@ -97,7 +104,15 @@ def organisation_detail(request, pk):
 @official
 def organisation_verify_view(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    organisation_verify(organisation=organisation, actor=request.user)
+    try:
+        organisation_verify(
+            organisation=organisation,
+            actor=request.user,
+            seen_version=request.POST.get("seen_version", ""),
+        )
+    except DecisionError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:organisation", pk=organisation.pk)
     messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
     return redirect("backoffice:dashboard")
 
@@ -108,10 +123,23 @@ def organisation_reject_view(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return _organisation_page(request, organisation, reject_form=form, status=400)
-    organisation_reject(
-        organisation=organisation, actor=request.user, reason=form.cleaned_data["reason"]
-    )
+        return _organisation_page(
+            request,
+            organisation,
+            reject_form=form,
+            status=400,
+            seen_version=request.POST.get("seen_version"),
+        )
+    try:
+        organisation_reject(
+            organisation=organisation,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            seen_version=request.POST.get("seen_version", ""),
+        )
+    except DecisionError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:organisation", pk=organisation.pk)
     messages.success(request, _("%(name)s is rejected.") % {"name": organisation.name})
     return redirect("backoffice:dashboard")
 

@@ -18,6 +18,10 @@ class InvitationError(Exception):
     pass
 
 
+class DecisionError(Exception):
+    """An official's decision that cannot be recorded; the message is for the official."""
+
+
 @transaction.atomic
 def organisation_register(*, actor: User, form) -> Organisation:
     """Save a registered organisation; its registrant becomes its first representative."""
@@ -126,27 +130,70 @@ def representative_remove(*, representation: Representative, actor: User) -> Non
     representation.delete()
 
 
-def _decide(organisation: Organisation, *, actor: User, verification: str, note: str) -> None:
+def review_version(organisation: Organisation) -> str:
+    """What an official saw: any change to the organisation since gives another version."""
+    return organisation.updated_at.isoformat()
+
+
+def _decide(
+    organisation: Organisation,
+    *,
+    actor: User,
+    verification: str,
+    note: str,
+    seen_version: str | None,
+) -> Organisation:
+    """Record an official's decision on the organisation as the official saw it: with
+    ``seen_version``, refused if the organisation changed after the page was opened."""
     if not is_official(actor):
         raise PermissionDenied
-    organisation.verification = verification
-    organisation.verification_note = note
-    organisation.verified_by = actor
-    organisation.verified_at = timezone.now()
-    organisation.save(
-        update_fields=["verification", "verification_note", "verified_by", "verified_at"]
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if seen_version is not None and review_version(locked) != seen_version:
+        raise DecisionError(
+            _("%(name)s was changed after you opened it. Review it again, then decide.")
+            % {"name": locked.name}
+        )
+    locked.verification = verification
+    locked.verification_note = note
+    locked.verified_by = actor
+    locked.verified_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "verification",
+            "verification_note",
+            "verified_by",
+            "verified_at",
+            "updated_at",  # a decision is a change: a page opened before it is out of date
+        ]
     )
+    return locked
 
 
 @transaction.atomic
-def organisation_verify(*, organisation: Organisation, actor: User) -> None:
-    _decide(organisation, actor=actor, verification=Organisation.Verification.VERIFIED, note="")
+def organisation_verify(
+    *, organisation: Organisation, actor: User, seen_version: str | None = None
+) -> None:
+    organisation = _decide(
+        organisation,
+        actor=actor,
+        verification=Organisation.Verification.VERIFIED,
+        note="",
+        seen_version=seen_version,
+    )
     organisation.log_action("organisations.organisation.verified", actor=actor)
 
 
 @transaction.atomic
-def organisation_reject(*, organisation: Organisation, actor: User, reason: str) -> None:
-    _decide(organisation, actor=actor, verification=Organisation.Verification.REJECTED, note=reason)
+def organisation_reject(
+    *, organisation: Organisation, actor: User, reason: str, seen_version: str | None = None
+) -> None:
+    organisation = _decide(
+        organisation,
+        actor=actor,
+        verification=Organisation.Verification.REJECTED,
+        note=reason,
+        seen_version=seen_version,
+    )
     organisation.log_action(
         "organisations.organisation.rejected", actor=actor, data={"reason": reason}
     )

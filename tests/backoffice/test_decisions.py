@@ -1,10 +1,12 @@
 """The officials' area: one view per decision, each through the domain's services."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from compact.models import Signature
 from core.models import ActionRecord
+from organisations.services import review_version
 from tests.factories import (
     OfficialFactory,
     OrganisationFactory,
@@ -113,7 +115,10 @@ def test_official_actions_are_recorded(client, compact, official):
     sign_in_with_second_factor(client, official)
     client.post(
         reverse("backoffice:organisation_reject", args=[organisation.pk]),
-        {"reason": "Not a civil-society organisation."},
+        {
+            "reason": "Not a civil-society organisation.",
+            "seen_version": review_version(organisation),
+        },
     )
     organisation.refresh_from_db()
     assert (organisation.verification, organisation.verification_note) == (
@@ -175,7 +180,10 @@ def test_each_decision_has_its_own_url_and_only_takes_a_post(client, compact, of
 def test_verifying_an_organisation_is_one_post(client, compact, official):
     organisation = OrganisationFactory(verification="unverified")
     sign_in_with_second_factor(client, official)
-    response = client.post(reverse("backoffice:organisation_verify", args=[organisation.pk]))
+    response = client.post(
+        reverse("backoffice:organisation_verify", args=[organisation.pk]),
+        {"seen_version": review_version(organisation)},
+    )
     assert response["Location"] == reverse("backoffice:dashboard")
     organisation.refresh_from_db()
     assert (organisation.verification, organisation.verified_by) == ("verified", official)
@@ -251,3 +259,64 @@ def test_an_unregistered_action_type_is_refused(compact):
     organisation = OrganisationFactory()
     with pytest.raises(ValueError, match="Unregistered"):
         organisation.log_action("organisations.organisation.vanished", actor=None)
+
+
+def test_a_decision_on_what_the_official_did_not_see_is_refused(client, compact, official):
+    """The official opens the page; the representative renames the organisation; the
+    official's "verify" is refused, and the renamed organisation stays unverified."""
+    rep = RepresentativeFactory(organisation__verification="unverified")
+    organisation = rep.organisation
+    sign_in_with_second_factor(client, official)
+    page = client.get(reverse("backoffice:organisation", args=[organisation.pk]))
+    seen = page.context["seen_version"]
+    assert f'name="seen_version" value="{seen}"' in page.content.decode()
+
+    renamer = Client()
+    renamer.force_login(rep.user)
+    form = {
+        "name": "Ett helt annat namn",
+        "organisation_number": organisation.organisation_number,
+        "kind": organisation.kind,
+        "contact_name": organisation.contact_name,
+        "contact_email": organisation.contact_email,
+    }
+    assert (
+        renamer.post(reverse("organisations:edit", args=[organisation.pk]), form).status_code == 302
+    )
+
+    for name, data in (
+        ("backoffice:organisation_verify", {"seen_version": seen}),
+        ("backoffice:organisation_reject", {"seen_version": seen, "reason": "No."}),
+    ):
+        response = client.post(reverse(name, args=[organisation.pk]), data, follow=True)
+        assert "was changed after you opened it" in response.content.decode()
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.verification) == ("Ett helt annat namn", "unverified")
+    assert not ActionRecord.objects.filter(
+        action_type__startswith="organisations.organisation.v"
+    ).exists()
+
+    # Opened again, the new name can be verified.
+    seen = client.get(reverse("backoffice:organisation", args=[organisation.pk])).context[
+        "seen_version"
+    ]
+    client.post(
+        reverse("backoffice:organisation_verify", args=[organisation.pk]), {"seen_version": seen}
+    )
+    organisation.refresh_from_db()
+    assert organisation.verification == "verified"
+
+
+def test_two_officials_deciding_at_once_record_the_first_decision_only(client, compact, official):
+    organisation = OrganisationFactory(verification="unverified")
+    sign_in_with_second_factor(client, official)
+    seen = review_version(organisation)
+    client.post(
+        reverse("backoffice:organisation_verify", args=[organisation.pk]), {"seen_version": seen}
+    )
+    client.post(
+        reverse("backoffice:organisation_reject", args=[organisation.pk]),
+        {"seen_version": seen, "reason": "Too late."},
+    )
+    organisation.refresh_from_db()
+    assert organisation.verification == "verified"

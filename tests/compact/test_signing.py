@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from compact.models import Signature
 from compact.services import SigningError, signature_sign_online, signature_withdraw
+from organisations.services import review_version
 from tests.factories import (
     OfficialFactory,
     OrganisationFactory,
@@ -81,7 +82,10 @@ def test_signature_of_unverified_organisation_is_public_only_once_verified(clien
 
     official = OfficialFactory(totp=True)
     sign_in_with_second_factor(client, official)
-    client.post(reverse("backoffice:organisation_verify", args=[rep.organisation.pk]))
+    client.post(
+        reverse("backoffice:organisation_verify", args=[rep.organisation.pk]),
+        {"seen_version": review_version(rep.organisation)},
+    )
     assert rep.organisation in listed(client)
 
 
