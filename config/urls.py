@@ -5,10 +5,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core.access import public
+from core.security import csp_report, security_txt
 from core.views import ping
 
 urlpatterns = [
     path("ping/", ping, name="ping"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
+    path("csp-report/", csp_report, name="csp_report"),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 

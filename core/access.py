@@ -7,8 +7,10 @@ permission, ``accounts.official``, granted to the Officials group; apps add thei
 object rules (``organisations/rules.py``, ``compact/rules.py``) and policies on top.
 """
 
+import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -63,11 +65,15 @@ def has_second_factor(user) -> bool:
 
 
 def second_factor_used(request) -> bool:
-    """Did this session's sign-in (or a later re-authentication) use the second factor?"""
+    """Did this session's sign-in (or a later re-authentication) use the second factor,
+    within the last SECOND_FACTOR_MAX_AGE seconds (12 hours)?"""
     from allauth.account.authentication import get_authentication_records
 
+    recent = time.time() - settings.SECOND_FACTOR_MAX_AGE
     records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
+    return any(
+        record.get("method") == "mfa" and record.get("at", 0) >= recent for record in records
+    )
 
 
 def second_factor_redirect(request):

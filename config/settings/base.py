@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.security.SecurityMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +93,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.StaffPasswordLengthValidator", "OPTIONS": {"min_length": 14}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "compact:home"
@@ -148,7 +150,18 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+    "report-uri": ["/csp-report/"],  # core.security.csp_report logs what browsers report
+    "report-to": "csp",  # the Reporting-Endpoints header names it
 }
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+# Officials' sessions: the second factor used within 12 hours for the back office (and
+# the admin); signed out after 30 minutes without a request.
+SECOND_FACTOR_MAX_AGE = 12 * 60 * 60
+OFFICIAL_IDLE_SECONDS = env.int("OFFICIAL_IDLE_SECONDS", default=30 * 60)
+SECURITY_CONTACT = env("SECURITY_CONTACT", default="mailto:security@example.org")
 
 # Django 6.1's MAILERS: SMTP to EMAIL_HOST:EMAIL_PORT (a mail catcher in docker-compose).
 MAILERS = {
@@ -201,6 +214,10 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 COMPACT_REVISION_YEARS = 4
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1024 * 1024)
+# A request's body apart from uploaded files: 1 MB (Django's default is 2.5 MB); more is
+# refused with 400 before any form sees it. Files are capped by the proxy in front
+# (README, "Running it for real") and checked against the limits above.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,120 @@
+"""What a trusted Django deployment adds: security headers, no caching of signed-in pages,
+an idle timeout for officials' sessions, CSP reports, security.txt, and security events
+logged in one structured form (logger ``portal.security``)."""
+
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from core.access import public
+
+logger = logging.getLogger("portal.security")
+CSP_REPORT_MAX_BYTES = 10_000
+LAST_SEEN = "portal_last_seen"
+
+
+def security_event(event: str, request=None, **fields) -> None:
+    """One line of JSON per event: what happened, to whom, from where."""
+    record = {"event": event, **fields}
+    if request is not None:
+        user = getattr(request, "user", None)
+        record.update(
+            path=request.path,
+            ip=request.META.get("REMOTE_ADDR"),
+            user=user.pk if user is not None and user.is_authenticated else None,
+        )
+    logger.warning(json.dumps(record, default=str, sort_keys=True))
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    login = credentials.get("email") or credentials.get("username")
+    security_event("login_failed", request, login=login)
+
+
+@receiver(user_logged_in)
+def _start_idle_clock(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+
+
+def connect_mfa_failures():
+    """Called from CoreConfig.ready(): allauth's MFA signals, logged."""
+    from allauth.mfa.signals import authentication_failed
+
+    @receiver(authentication_failed, weak=False)
+    def _mfa_failed(sender, request, user, **kwargs):
+        security_event("mfa_failed", request, account=user.pk)
+
+
+class SecurityMiddleware:
+    """Headers on every response; signed-in pages never stored by a browser or proxy; an
+    official's session ends after OFFICIAL_IDLE_SECONDS without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if detour := self._idle_official(request):
+            return detour
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Reporting-Endpoints", 'csp="/csp-report/"')
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        if response.status_code == 403:
+            security_event("permission_denied", request)
+        elif response.status_code == 429:
+            security_event("rate_limited", request)
+        return response
+
+    def _idle_official(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not (user.is_staff or user.has_perm("accounts.official")):
+            return None
+        now = int(time.time())
+        last_seen = request.session.get(LAST_SEEN)
+        if last_seen and now - last_seen > settings.OFFICIAL_IDLE_SECONDS:
+            security_event("idle_timeout", request)
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        if not last_seen or now - last_seen > 60:  # write the session at most once a minute
+            request.session[LAST_SEEN] = now
+        return None
+
+
+@public
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Browsers report Content Security Policy violations here; they are logged."""
+    body = request.body[:CSP_REPORT_MAX_BYTES].decode("utf-8", "replace")
+    security_event("csp_violation", request, report=body)
+    return HttpResponse(status=204)
+
+
+@public
+def security_txt(request):
+    """RFC 9116: whom to tell about a vulnerability."""
+    expires = (timezone.now() + timezone.timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.isoformat()}",
+        "Preferred-Languages: sv, en",
+        f"Canonical: {settings.SITE_URL.rstrip('/')}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

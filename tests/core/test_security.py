@@ -1,0 +1,156 @@
+"""What trusted Django deployments add (issue 7, "should have")."""
+
+import json
+import logging
+import time
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import OfficialFactory, RepresentativeFactory, UserFactory
+from tests.signin import sign_in_with_second_factor
+
+pytestmark = pytest.mark.django_db
+
+
+def events(caplog, name):
+    return [
+        json.loads(r.getMessage())
+        for r in caplog.records
+        if r.name == "portal.security" and json.loads(r.getMessage())["event"] == name
+    ]
+
+
+def test_security_txt(client, settings):
+    settings.SECURITY_CONTACT = "mailto:sakerhet@example.org"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Contact: mailto:sakerhet@example.org" in text
+    assert "Expires: " in text
+
+
+def test_csp_reports_are_logged(client, caplog):
+    policy = client.get(reverse("compact:home"))["Content-Security-Policy"]
+    assert "report-uri /csp-report/" in policy
+    assert "report-to csp" in policy
+    report = {"csp-report": {"violated-directive": "script-src", "blocked-uri": "inline"}}
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        response = client.post(
+            "/csp-report/", json.dumps(report), content_type="application/csp-report"
+        )
+    assert response.status_code == 204
+    [logged] = events(caplog, "csp_violation")
+    assert "script-src" in logged["report"]
+
+
+def test_every_response_has_a_permissions_policy(client, compact):
+    response = client.get(reverse("compact:home"))
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["Reporting-Endpoints"] == 'csp="/csp-report/"'
+
+
+def test_signed_in_pages_and_private_documents_are_not_stored(client, compact):
+    rep = RepresentativeFactory()
+    assert "no-store" not in client.get(reverse("compact:home")).get("Cache-Control", "")
+    client.force_login(rep.user)
+    for url in (
+        reverse("compact:home"),
+        reverse("organisations:dashboard", args=[rep.organisation.pk]),
+    ):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url
+
+
+def test_an_officials_second_factor_counts_for_twelve_hours(client, compact, settings):
+    official = OfficialFactory(totp=True)
+    sign_in_with_second_factor(client, official)
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+    session = client.session
+    records = session["account_authentication_methods"]
+    for record in records:
+        record["at"] = time.time() - 13 * 60 * 60
+    session["account_authentication_methods"] = records
+    session.save()
+    response = client.get(reverse("backoffice:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+
+
+def test_an_idle_officials_session_ends(client, compact, settings, caplog):
+    official = OfficialFactory(totp=True)
+    sign_in_with_second_factor(client, official)
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+    session = client.session
+    session["portal_last_seen"] = int(time.time()) - settings.OFFICIAL_IDLE_SECONDS - 5
+    session.save()
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        response = client.get(reverse("backoffice:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    assert events(caplog, "idle_timeout")
+
+
+def test_a_representatives_session_has_no_idle_timeout(client, compact, settings):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    session = client.session
+    session["portal_last_seen"] = int(time.time()) - settings.OFFICIAL_IDLE_SECONDS - 5
+    session.save()
+    url = reverse("organisations:dashboard", args=[rep.organisation.pk])
+    assert client.get(url).status_code == 200
+
+
+def test_officials_need_a_longer_password():
+    official = OfficialFactory()
+    representative = UserFactory()
+    password = "Ljus-Morgon-7"  # 13 characters, not common
+    validate_password(password, user=representative)
+    with pytest.raises(ValidationError) as error:
+        validate_password(password, user=official)
+    assert error.value.error_list[0].code == "password_too_short_for_staff"
+    validate_password(password + "x", user=official)
+    with pytest.raises(ValidationError):
+        validate_password("iloveyou", user=representative)  # a common password
+
+
+def test_security_events_are_logged_as_json(client, compact, caplog):
+    official = OfficialFactory(totp=True)
+    rep = RepresentativeFactory()
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        client.post(reverse("account_login"), {"login": official.email, "password": "wrong"})
+        other = Client()
+        other.force_login(rep.user)
+        other.get(reverse("backoffice:dashboard"))  # 403
+        client.post(reverse("account_login"), {"login": official.email, "password": "pw"})
+        client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert events(caplog, "login_failed")[0]["login"] == official.email
+    assert events(caplog, "permission_denied")[0]["user"] == rep.user.pk
+    assert events(caplog, "mfa_failed")[0]["account"] == official.pk
+
+
+def test_production_cookies_are_host_only():
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/compact_portal",
+        "SITE_URL": "https://portal.example.org",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken"], result.stderr
