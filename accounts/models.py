@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import no_control_characters
+
 OFFICIALS_GROUP = "Officials"  # holds the accounts.official permission (migration 0003)
 
 
@@ -34,7 +36,9 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=200, blank=True, validators=[no_control_characters]
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compact.models import Signature
 from core.uploads import validate_size
+from core.validators import no_control_characters
 
 
 def validate_pdf(upload):
@@ -28,10 +29,13 @@ def validate_pdf(upload):
 
 
 class SignForm(forms.Form):
-    signer_name = forms.CharField(label=_("Your full name"), max_length=200)
+    signer_name = forms.CharField(
+        label=_("Your full name"), max_length=200, validators=[no_control_characters]
+    )
     signer_role = forms.CharField(
         label=_("Your role or title in the organisation"),
         max_length=200,
+        validators=[no_control_characters],
         help_text=_("For example chair, secretary or general manager."),
     )
     authority = forms.ChoiceField(

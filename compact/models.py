@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
+from core.validators import no_control_characters
 
 
 class PublicParty(models.Model):
@@ -18,7 +19,9 @@ class PublicParty(models.Model):
         MUNICIPALITY = "municipality", _("Municipality")
         REGION = "region", _("Region")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MUNICIPALITY)
     website = models.URLField(_("website"), blank=True)
 
@@ -62,8 +65,10 @@ class Agreement(models.Model):
         ADOPTED = "adopted", _("Adopted (in force)")
         SUPERSEDED = "superseded", _("Superseded")
 
-    title = models.CharField(_("title"), max_length=300)
-    version_label = models.CharField(_("version"), max_length=50)
+    title = models.CharField(_("title"), max_length=300, validators=[no_control_characters])
+    version_label = models.CharField(
+        _("version"), max_length=50, validators=[no_control_characters]
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     review_due = models.DateField(
@@ -220,8 +225,12 @@ class Signature(LoggedModel):
         Agreement, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("agreement")
     )
     channel = models.CharField(_("channel"), max_length=30, choices=Channel)
-    signer_name = models.CharField(_("signed by"), max_length=200)
-    signer_role = models.CharField(_("role or title"), max_length=200)
+    signer_name = models.CharField(
+        _("signed by"), max_length=200, validators=[no_control_characters]
+    )
+    signer_role = models.CharField(
+        _("role or title"), max_length=200, validators=[no_control_characters]
+    )
     authority = models.CharField(
         _("authority to sign"), max_length=30, choices=Authority, blank=True
     )

@@ -3,13 +3,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
+from core.validators import no_control_characters
 from organisations.numbers import OrganisationNumberField
 
 
 class ActivityArea(models.Model):
     """An area of activity an organisation works in (sport, culture, social work …)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[no_control_characters]
+    )
     slug = models.SlugField(unique=True)
 
     class Meta:
@@ -46,7 +49,7 @@ class Organisation(LoggedModel):
         VERIFIED = "verified", _("Verified")
         REJECTED = "rejected", _("Rejected")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     organisation_number = OrganisationNumberField(
         _("organisation number"), unique=True, help_text=_("NNNNNN-NNNN")
     )
@@ -56,16 +59,22 @@ class Organisation(LoggedModel):
     activity_areas = models.ManyToManyField(
         ActivityArea, blank=True, related_name="organisations", verbose_name=_("areas of activity")
     )
-    postal_town = models.CharField(_("postal town"), max_length=100, blank=True)
+    postal_town = models.CharField(
+        _("postal town"), max_length=100, blank=True, validators=[no_control_characters]
+    )
     public_email = models.EmailField(_("public contact e-mail"), blank=True)
     publish_email = models.BooleanField(
         _("show the contact e-mail publicly"),
         default=False,
         help_text=_("Only then is the public contact e-mail shown on the public profile."),
     )
-    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, validators=[no_control_characters]
+    )
     contact_email = models.EmailField(_("contact person's e-mail"))
-    contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
+    contact_phone = models.CharField(
+        _("contact person's phone"), max_length=40, blank=True, validators=[no_control_characters]
+    )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
 
     verification = models.CharField(

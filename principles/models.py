@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from compact.models import Agreement
+from core.validators import no_control_characters
 
 
 class Party(models.TextChoices):
@@ -23,7 +24,7 @@ class Principle(models.Model):
         Agreement, on_delete=models.CASCADE, related_name="principles", verbose_name=_("agreement")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
 
     objects = PrincipleQuerySet.as_manager()
@@ -62,7 +63,7 @@ class DevelopmentArea(models.Model):
         verbose_name=_("agreement"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     aim = models.TextField(_("aim"), help_text=_('What the parties want ("We want …").'))
 
     class Meta:
