@@ -31,7 +31,7 @@ COPY . .
 # Static files and translations are built into the image. The values here only let the
 # settings load; the real secrets come from the environment when a container starts.
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
-        DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+        DATABASE_URL=sqlite:////tmp/build.sqlite3 SITE_URL=https://build.invalid \
         sh -c "python manage.py collectstatic --noinput -v0 && python manage.py compilemessages -v0" \
     && useradd --create-home --uid 1000 portal \
     && mkdir -p /data/media /data/private-media \
@@ -40,4 +40,6 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
 USER portal
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Request line and headers capped in gunicorn; the body by Django and the proxy in front.
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190"]

@@ -1,5 +1,6 @@
 """Production settings: secrets from the environment, and `check --deploy` clean."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -9,8 +10,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def manage(*args, **env):
-    """Run manage.py in a fresh process with production settings and only the given env."""
+def python(*args, **env):
+    """Run Python in a fresh process with production settings and only the given env."""
     environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
@@ -18,7 +19,7 @@ def manage(*args, **env):
         **env,
     }
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=BASE_DIR,
         env=environment,
         capture_output=True,
@@ -27,10 +28,26 @@ def manage(*args, **env):
     )
 
 
+def manage(*args, **env):
+    return python("manage.py", *args, **env)
+
+
+def production_settings(*names, **env):
+    """The values of the named settings as production settings make them, given env."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}))"
+    )
+    result = python("-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
     "DATABASE_URL": "postgres://portal:secret@postgres:5432/portal",
+    "SITE_URL": "https://portal.example.org",
 }
 
 
@@ -49,3 +66,36 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_the_site_url():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SITE_URL"}
+
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert "Set the SITE_URL environment variable" in result.stderr
+
+
+def test_production_settings_take_the_site_url_from_the_environment():
+    values = production_settings("SITE_URL", **PRODUCTION_ENV)
+
+    assert values == {"SITE_URL": "https://portal.example.org"}
+
+
+def test_production_counts_rate_limits_in_redis_behind_one_proxy():
+    values = production_settings(
+        "CACHES", "ALLAUTH_TRUSTED_PROXY_COUNT", **PRODUCTION_ENV, REDIS_URL="redis://redis:6379/0"
+    )
+
+    default = values["CACHES"]["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["LOCATION"] == "redis://redis:6379/0"
+    # The public page cache keeps its own aliases: pages per process, the version in Redis.
+    assert values["CACHES"]["public_pages"]["BACKEND"].endswith("LocMemCache")
+    assert values["CACHES"]["public_version"]["BACKEND"].endswith("RedisCache")
+    assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    values = production_settings(
+        "ALLAUTH_TRUSTED_PROXY_COUNT", **PRODUCTION_ENV, ALLAUTH_TRUSTED_PROXY_COUNT="2"
+    )
+    assert values == {"ALLAUTH_TRUSTED_PROXY_COUNT": 2}

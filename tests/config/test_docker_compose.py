@@ -1,10 +1,12 @@
 """docker-compose.yml and the Dockerfile, read (no Docker engine runs here)."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+from gunicorn.config import Config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 APP_SERVICES = ["web", "worker"]
@@ -68,7 +70,7 @@ def test_app_services_run_production_settings_with_secrets_from_the_environment(
 
 def test_mail_goes_to_the_mail_catcher(services):
     assert "mailpit" in services["mailpit"]["image"]
-    assert "8025:8025" in services["mailpit"]["ports"]  # its web UI; SMTP on 1025 inside
+    assert services["mailpit"]["ports"] == ["127.0.0.1:8025:8025"]  # web UI; SMTP inside
     for name in APP_SERVICES:
         env = services[name]["environment"]
         assert interpolate(env["EMAIL_HOST"]) == "mailpit"
@@ -99,3 +101,61 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
 
     for entry in [".git", ".venv", "db.sqlite3", ".env", "media/"]:
         assert entry in ignored
+
+
+def test_nothing_is_published_beyond_this_host(services):
+    # Django trusts X-Forwarded-Proto: only the proxy on this host may reach gunicorn.
+    published = {name: service["ports"] for name, service in services.items() if "ports" in service}
+
+    assert published == {
+        "web": ["127.0.0.1:8000:8000"],
+        "mailpit": ["127.0.0.1:8025:8025"],
+    }
+
+
+def gunicorn_settings(command):
+    """A gunicorn command line as gunicorn itself reads it."""
+    assert command[0] == "gunicorn"
+    config = Config()
+    parsed = config.parser().parse_args(command[1:])
+    for name, value in vars(parsed).items():
+        if name != "args" and value is not None:
+            config.set(name, value)
+    return parsed.args, config
+
+
+def dockerfile_command():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    (line,) = [line for line in dockerfile.splitlines() if line.startswith("CMD ")]
+    return json.loads(line.removeprefix("CMD "))
+
+
+def test_gunicorn_caps_the_request_line_and_headers(services):
+    for command in (services["web"]["command"], dockerfile_command()):
+        app, config = gunicorn_settings(command)
+        assert app == ["config.wsgi"]
+        assert config.bind == ["0.0.0.0:8000"]  # inside the container; published on loopback
+        assert config.limit_request_line == 4094
+        assert config.limit_request_fields == 50
+        assert config.limit_request_field_size == 8190
+    assert dockerfile_command() == services["web"]["command"]
+
+
+def test_the_site_url_is_required_and_one_proxy_is_trusted(services):
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert env["SITE_URL"] == "${SITE_URL:?set SITE_URL}"
+        assert env["DJANGO_SECURE_SSL_REDIRECT"] == "${DJANGO_SECURE_SSL_REDIRECT:-True}"
+        assert interpolate(env["ALLAUTH_TRUSTED_PROXY_COUNT"]) == "1"
+
+
+def test_the_example_environment_keeps_https():
+    settings = dict(
+        line.split("=", 1)
+        for line in (BASE_DIR / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+
+    assert settings.get("DJANGO_SECURE_SSL_REDIRECT", "True") == "True"
+    assert settings["SITE_URL"].startswith("https://")
+    assert settings["ALLAUTH_TRUSTED_PROXY_COUNT"] == "1"
