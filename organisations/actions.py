@@ -9,6 +9,7 @@ register_actions(
         "organisations.organisation.verified": _("Verified the organisation"),
         "organisations.organisation.rejected": _("Rejected the organisation"),
         "organisations.representative.invited": _("Invited a representative"),
+        "organisations.invitation.resent": _("Sent an invitation again"),
         "organisations.invitation.accepted": _("Accepted an invitation"),
         "organisations.representative.removed": _("Removed a representative"),
     }

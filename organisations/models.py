@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
@@ -110,6 +111,20 @@ class Organisation(LoggedModel):
     @property
     def is_verified(self) -> bool:
         return self.verification == self.Verification.VERIFIED
+
+    @property
+    def name_in_mail(self) -> str:
+        """How the portal's e-mail names the organisation, in the active language. Until
+        officials have verified it, no text its registrant typed goes out under the portal's
+        name (a name can read as a phishing message): only its organisation number."""
+        if self.is_verified:
+            return self.name
+        if not self.organisation_number:
+            return gettext("an organisation registered in the portal, not yet verified")
+        return gettext(
+            "an organisation registered in the portal, not yet verified "
+            "(organisation number %(number)s)"
+        ) % {"number": self.organisation_number}
 
 
 class Representative(models.Model):

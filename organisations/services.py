@@ -1,21 +1,35 @@
 """Workflows for organisations and their representatives. Views and tasks call these;
 each takes the acting person as ``actor`` and checks the rule it acts under."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.rules import is_official
+from core.models import ActionRecord
 from organisations.invitations import invitation_pk_from_token
 from organisations.models import Organisation, Representative, RepresentativeInvitation
 from organisations.tasks import send_representative_invitation
 
 
 class InvitationError(Exception):
-    pass
+    """An invitation step that cannot be taken; the message is for the user, and ``field``
+    names the form field it concerns (None: the form as a whole)."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# Each invitation e-mail is one of these records: what the limits count.
+INVITATION_SENT = ("organisations.representative.invited", "organisations.invitation.resent")
 
 
 class DecisionError(Exception):
@@ -59,11 +73,19 @@ def organisation_update(*, actor: User, form) -> bool:
 def representative_invite(
     *, organisation: Organisation, email: str, may_sign: bool, actor: User
 ) -> RepresentativeInvitation:
-    """Invite a colleague. Inviting the same address again returns the open invitation."""
+    """Invite a colleague: an e-mail with a link. Inviting the same address again sends the
+    open invitation again, at most once in 24 hours. Each e-mail is recorded in the action
+    log, and the limits of the settings (per user, per organisation, per address) count
+    those records."""
     if not actor.has_perm("organisations.manage_organisation", organisation):
         raise PermissionDenied
     if may_sign and not actor.has_perm("organisations.grant_signing", organisation):
         raise InvitationError(_("Only a representative who may sign can let others sign."))
+    email = email.strip().lower()
+    # One at a time per user and per organisation, so parallel requests count each other.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _ensure_invitation_may_be_sent(organisation=organisation, email=email, actor=actor)
     invitation = RepresentativeInvitation.objects.filter(
         organisation=organisation, email__iexact=email, accepted_at__isnull=True
     ).first()
@@ -74,8 +96,61 @@ def representative_invite(
         organisation.log_action(
             "organisations.representative.invited", actor=actor, data={"email": email}
         )
+    else:
+        organisation.log_action(
+            "organisations.invitation.resent", actor=actor, data={"email": email}
+        )
     send_representative_invitation.delay_on_commit(invitation.pk, translation.get_language())
     return invitation
+
+
+def _ensure_invitation_may_be_sent(*, organisation: Organisation, email: str, actor: User):
+    """Refuse an invitation e-mail beyond the limits, saying which one."""
+    now = timezone.now()
+    last_hour, last_day = now - timedelta(hours=1), now - timedelta(days=1)
+    sent = ActionRecord.objects.filter(action_type__in=INVITATION_SENT)
+    sent_for_organisation = sent.about(organisation)
+    if sent_for_organisation.filter(data__email=email, at__gt=last_day).exists():
+        raise InvitationError(
+            _(
+                "An invitation was already sent to %(email)s in the last 24 hours. "
+                "It can be sent again tomorrow."
+            )
+            % {"email": email},
+            field="email",
+        )
+    if (
+        sent.filter(data__email=email, at__gt=last_day).count()
+        >= settings.INVITATIONS_PER_ADDRESS_PER_DAY
+    ):
+        raise InvitationError(
+            _("This address has had too many invitations in the last 24 hours. Try tomorrow."),
+            field="email",
+        )
+    limit = settings.INVITATIONS_PER_USER_PER_HOUR
+    if sent.filter(actor=actor, at__gt=last_hour).count() >= limit:
+        raise InvitationError(
+            ngettext(
+                "You have sent %(count)d invitation in the last hour, as many as the portal "
+                "allows. Try again later.",
+                "You have sent %(count)d invitations in the last hour, as many as the portal "
+                "allows. Try again later.",
+                limit,
+            )
+            % {"count": limit}
+        )
+    limit = settings.INVITATIONS_PER_ORGANISATION_PER_DAY
+    if sent_for_organisation.filter(at__gt=last_day).count() >= limit:
+        raise InvitationError(
+            ngettext(
+                "%(count)d invitation for this organisation in the last 24 hours is as many "
+                "as the portal allows. Try again tomorrow.",
+                "%(count)d invitations for this organisation in the last 24 hours are as many "
+                "as the portal allows. Try again tomorrow.",
+                limit,
+            )
+            % {"count": limit}
+        )
 
 
 @transaction.atomic

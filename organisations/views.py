@@ -92,13 +92,13 @@ def representatives(request, organisation):
                 actor=request.user,
             )
         except InvitationError as error:
-            messages.error(request, str(error))
+            form.add_error(error.field, str(error))  # shown with the form; nothing was sent
         else:
             messages.success(
                 request,
                 _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
-        return redirect("organisations:representatives", organisation_pk=organisation.pk)
+            return redirect("organisations:representatives", organisation_pk=organisation.pk)
     return render(
         request,
         "organisations/representatives.html",

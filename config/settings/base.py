@@ -218,6 +218,12 @@ LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1024 * 1024)
 # refused with 400 before any form sees it. Files are capped by the proxy in front
 # (README, "Running it for real") and checked against the limits above.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# E-mail that users have the portal send: invitations of representatives, counted in the
+# action log (organisations/services.py), so every process and worker sees the same count.
+# An open invitation goes to the same address at most once in 24 hours.
+INVITATIONS_PER_USER_PER_HOUR = env.int("INVITATIONS_PER_USER_PER_HOUR", default=10)
+INVITATIONS_PER_ORGANISATION_PER_DAY = env.int("INVITATIONS_PER_ORGANISATION_PER_DAY", default=20)
+INVITATIONS_PER_ADDRESS_PER_DAY = env.int("INVITATIONS_PER_ADDRESS_PER_DAY", default=3)
 
 LOGGING = {
     "version": 1,
