@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
+from core.uploads import GeneratedNameFileField
 from core.validators import no_control_characters
 
 
@@ -159,7 +160,7 @@ class WrittenApplication(LoggedModel):
         related_name="written_applications",
         verbose_name=_("agreement"),
     )
-    document = models.FileField(
+    document = GeneratedNameFileField(
         _("signed application (PDF)"), upload_to="applications/%Y/", storage=private_storage
     )
     message = models.TextField(_("message"), blank=True)

@@ -1,10 +1,9 @@
-import filetype
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import validate_size
+from core.uploads import detect_type, validate_size
 from organisations.models import Organisation, Representative
 from organisations.numbers import normalise_organisation_number
 
@@ -14,9 +13,7 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
 def validate_logo(upload):
     """A logo is a PNG, JPEG or WebP image (by content, not by name) within the size limit."""
     validate_size(upload, settings.LOGO_MAX_BYTES)
-    head = upload.read(2048)
-    upload.seek(0)
-    kind = filetype.guess(head)
+    kind = detect_type(upload)
     if kind is None or kind.mime not in LOGO_TYPES:
         raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."), code="type")
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
+from core.uploads import GeneratedNameImageField, delete_file_on_commit, stored_file_name
 from core.validators import no_control_characters
 from organisations.numbers import OrganisationNumberField
 
@@ -76,7 +77,7 @@ class Organisation(LoggedModel):
     contact_phone = models.CharField(
         _("contact person's phone"), max_length=40, blank=True, validators=[no_control_characters]
     )
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = GeneratedNameImageField(_("logo"), upload_to="logos/", blank=True)
 
     verification = models.CharField(
         _("verification"),
@@ -107,6 +108,15 @@ class Organisation(LoggedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """A new logo, or none, deletes the old logo's file once the change is committed."""
+        update_fields = kwargs.get("update_fields")
+        logo_may_change = update_fields is None or "logo" in update_fields
+        old_logo = stored_file_name(self, "logo") if logo_may_change else ""
+        super().save(*args, **kwargs)
+        if old_logo != self.logo.name:
+            delete_file_on_commit(self.logo.storage, old_logo)
 
     @property
     def is_verified(self) -> bool:

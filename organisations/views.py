@@ -1,13 +1,14 @@
 from django.contrib import messages
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import public, signed_in
 from core.public_cache import cached_public_page
+from core.uploads import detect_type
 from organisations.access import for_organisation
-from organisations.forms import InviteRepresentativeForm, OrganisationForm
+from organisations.forms import LOGO_TYPES, InviteRepresentativeForm, OrganisationForm
 from organisations.models import Organisation, Representative
 from organisations.services import (
     InvitationError,
@@ -162,8 +163,18 @@ def profile(request, pk):
 
 @public
 def logo(request, pk):
-    """A verified organisation's logo, served by the portal itself (no separate media server)."""
+    """A verified organisation's logo, served by the portal itself (no separate media server)
+    as the image its bytes show, whatever its name says; anything else is not found."""
     organisation = get_object_or_404(Organisation.objects.verified().exclude(logo=""), pk=pk)
-    response = FileResponse(organisation.logo.open("rb"))
+    try:
+        file = organisation.logo.open("rb")
+    except OSError as error:
+        raise Http404("The logo's file is missing.") from error
+    kind = detect_type(file)
+    if kind is None or kind.mime not in LOGO_TYPES:
+        file.close()
+        raise Http404("The stored logo is not an image.")
+    response = FileResponse(file, content_type=kind.mime, filename=f"logo.{kind.extension}")
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -132,3 +133,15 @@ def test_apply_page_help_text_is_in_the_page_language(client, compact):
         reverse("compact:apply", args=[rep.organisation.pk]).replace("/en/", "/sv/")
     )
     assert "A PDF document of at most" not in swedish.content.decode()
+
+
+def test_apply_stores_the_document_under_a_generated_name(client, compact):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    client.post(
+        reverse("compact:apply", args=[rep.organisation.pk]),
+        {"document": upload(name="../../Vår ansökan.pdf")},
+    )
+    document = WrittenApplication.objects.get(organisation=rep.organisation).document
+    assert re.fullmatch(r"applications/\d{4}/[0-9a-f]{32}\.pdf", document.name)
+    assert document.storage.exists(document.name)
