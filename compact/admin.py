@@ -12,9 +12,17 @@ class PublicPartyAdmin(admin.ModelAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(TranslationAdmin):
+    """Administrators adopt a version here (status and adoption date; only one can be in
+    force). Anyone else who may change versions edits their text, never their status."""
+
     list_display = ["title", "version_label", "status", "adopted_on", "review_due"]
     list_filter = ["status"]
     filter_horizontal = ["public_parties"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return [*self.readonly_fields, "status", "adopted_on"]
 
 
 @admin.register(Signature)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from organisations.models import (
@@ -16,23 +17,69 @@ class ActivityAreaAdmin(TranslationAdmin):
 
 
 class RepresentativeInline(admin.TabularInline):
+    """Shown, never edited: who may sign for an organisation is granted by its own signers
+    (an invitation, organisations.grant_signing), and every change is in the action log."""
+
     model = Representative
     extra = 0
-    raw_id_fields = ["user"]
+    fields = ["user", "is_contact_person", "may_sign", "added_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """An organisation's details may be corrected here; its verification is decided in the
+    officials' area, which records who decided and when."""
+
+    VERIFICATION_FIELDS = ["verification", "verification_note", "verified_by", "verified_at"]
+
     list_display = ["name", "organisation_number", "kind", "postal_town", "verification"]
     list_filter = ["kind", "verification"]
     search_fields = ["name", "organisation_number"]
     filter_horizontal = ["activity_areas"]
-    raw_id_fields = ["verified_by"]
+    readonly_fields = VERIFICATION_FIELDS
     inlines = [RepresentativeInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fields = [f for f in self.get_fields(request, obj) if f not in self.VERIFICATION_FIELDS]
+        return [
+            (None, {"fields": fields}),
+            (
+                _("Verification"),
+                {
+                    "fields": self.VERIFICATION_FIELDS,
+                    "description": _(
+                        "Organisations are verified or rejected in the officials' area, "
+                        "which records who decided, when and why."
+                    ),
+                },
+            ),
+        ]
 
 
 @admin.register(RepresentativeInvitation)
 class RepresentativeInvitationAdmin(admin.ModelAdmin):
+    """Sent invitations are history: readable, never added, rewritten or deleted here."""
+
     list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
     search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
     raw_id_fields = ["organisation", "invited_by", "accepted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

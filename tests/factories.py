@@ -21,6 +21,7 @@ from principles.models import Commitment, DevelopmentArea, Party, PlanItem, Prin
 
 PASSWORD = "pw"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+OUR_APPS = ["core", "accounts", "organisations", "compact", "principles"]
 
 
 def agreement_in_force() -> Agreement:
@@ -59,11 +60,14 @@ class OfficialFactory(UserFactory):
     @factory.post_generation
     def officials_group(obj, create, extracted, **kwargs):
         if create:
-            # The group holds the permission (a migration grants it; a flushed database
-            # between browser tests has lost it).
+            # The group holds accounts.official and the view permissions of our models (the
+            # migrations grant them; a flushed database between browser tests has lost them).
             group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
             group.permissions.add(
-                Permission.objects.get(content_type__app_label="accounts", codename="official")
+                Permission.objects.get(content_type__app_label="accounts", codename="official"),
+                *Permission.objects.filter(
+                    content_type__app_label__in=OUR_APPS, codename__startswith="view_"
+                ),
             )
             obj.groups.add(group)
 

@@ -165,12 +165,19 @@ def test_users_and_their_roles(loaded):
     assert official.groups.filter(name=OFFICIALS_GROUP).exists()
     assert official.has_perm("accounts.official")  # what makes an official (accounts/rules.py)
     for perm in (
-        "compact.change_agreement",
-        "principles.add_commitment",
-        "organisations.delete_organisation",
+        "organisations.view_organisation",
         "organisations.view_activityarea",
+        "compact.view_agreement",
+        "core.view_actionrecord",
     ):
         assert official.has_perm(perm)
+    for perm in (  # decisions go through the officials' area, never the admin
+        "compact.change_agreement",
+        "principles.add_commitment",
+        "organisations.change_organisation",
+        "organisations.delete_organisation",
+    ):
+        assert not official.has_perm(perm)
     totp = Authenticator.objects.get(user=official, type=Authenticator.Type.TOTP)
     assert decrypt(totp.data["secret"]) == TOTP_SECRET
     code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))

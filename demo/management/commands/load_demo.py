@@ -142,7 +142,7 @@ class Command(BaseCommand):
         User = get_user_model()
         password = data["password"]
         officials = self.load_officials_group(
-            data["official_permissions"], data["official_permission_apps"]
+            data["official_permissions"], data["official_view_apps"]
         )
         users = {}
         for row in data["users"]:
@@ -177,8 +177,9 @@ class Command(BaseCommand):
         return users
 
     def load_officials_group(self, permissions, apps):
-        """The group, with its permissions: granted here too, not only by the migration
-        that creates it, since a flushed database (a test's) keeps no migration data."""
+        """The group, with its permissions: granted here too, not only by the migrations,
+        since a flushed database (a test's) keeps no migration data. Officials only view
+        the models of ``apps`` in the admin; their decisions go through the officials' area."""
         group, created = Group.objects.get_or_create(name=OFFICIALS_GROUP)
         self.created += created
         for name in permissions:
@@ -189,7 +190,9 @@ class Command(BaseCommand):
             if permission is None:
                 raise CommandError(f"users.yaml: there is no permission {name}; run migrate.")
             group.permissions.add(permission)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label__in=apps))
+        ours = Permission.objects.filter(content_type__app_label__in=apps)
+        group.permissions.remove(*ours.filter(codename__regex=r"^(add|change|delete)_"))
+        group.permissions.add(*ours.filter(codename__startswith="view_"))
         return group
 
     def verify_email(self, user):
