@@ -1,10 +1,43 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.actions import action_label, is_registered
+from core.hashchain import GENESIS_HASH, record_hash
+
+# pg_advisory_xact_lock's key for "the end of the action log" (b"core.log" as a bigint).
+LOG_LOCK_KEY = int.from_bytes(b"core.log", "big", signed=True)
+
+
+def _lock_end_of_log(using: str) -> None:
+    """Let one transaction at a time append to the log, until it commits or rolls back, so
+    that each record links to the one committed before it."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOG_LOCK_KEY])
+        elif connection.vendor == "sqlite":
+            # A write that changes nothing takes SQLite's write lock before the last record
+            # is read; a second writer waits here instead of reading the same last record.
+            table = connection.ops.quote_name(ActionRecord._meta.db_table)
+            pk = connection.ops.quote_name(ActionRecord._meta.pk.column)
+            cursor.execute(f"UPDATE {table} SET {pk} = {pk} WHERE 0")  # noqa: S608
+
+
+def _end_of_log(using: str) -> tuple[str, datetime.datetime | None]:
+    """The hash and time of the last record (in the chain's order, at then pk), once this
+    transaction holds the end of the log."""
+    _lock_end_of_log(using)
+    records = ActionRecord.objects.using(using).order_by("-at", "-pk")
+    if connections[using].vendor not in ("postgresql", "sqlite"):
+        records = records.select_for_update()
+    last = records.values_list("hash", "at").first()
+    return last if last else (GENESIS_HASH, None)
 
 
 class ActionRecordQuerySet(models.QuerySet):
@@ -17,9 +50,21 @@ class ActionRecordQuerySet(models.QuerySet):
             )
         return self.filter(condition)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Records created together are linked in their order, after the last one."""
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            previous_hash, previous_at = _end_of_log(self.db)
+            for obj in objs:
+                obj._link(previous_hash, previous_at, using=self.db)
+                previous_hash, previous_at = obj.hash, obj.at
+            return super().bulk_create(objs, *args, **kwargs)
+
 
 class ActionRecord(models.Model):
-    """Who did what to which thing, and when. Records are only ever added."""
+    """Who did what to which thing, and when. Records are only ever added: on PostgreSQL the
+    database refuses to update or delete them (migration core 0004), and each record carries
+    the hash of the one before it (core/hashchain.py), which `manage.py verify_log` checks."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,7 +81,11 @@ class ActionRecord(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
     data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # Set again when the record is saved, once it holds the end of the log: never earlier
+    # than the record before it, so the chain's order is (at, pk).
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False, db_index=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     objects = ActionRecordQuerySet.as_manager()
 
@@ -45,9 +94,50 @@ class ActionRecord(models.Model):
         verbose_name_plural = _("action records")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            # The chain cannot fork: no two records follow the same one.
+            models.UniqueConstraint(
+                fields=["previous_hash"],
+                condition=~models.Q(previous_hash=""),
+                name="core_actionrecord_one_successor",
+            )
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor}: {self.action_type}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            # An update: PostgreSQL refuses it.
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            self._link(*_end_of_log(using), using=using)
+            return super().save(*args, **kwargs)
+
+    def _link(self, previous_hash: str, previous_at, *, using: str) -> None:
+        now = timezone.now()
+        self.at = max(now, previous_at) if previous_at else now
+        self.previous_hash = previous_hash
+        self.hash = self.compute_hash(using=using)
+
+    def compute_hash(self, *, using: str | None = None) -> str:
+        """The hash of what this record says, with its link to the one before."""
+        content_type = None
+        if self.content_type_id is not None:
+            model = ContentType.objects.db_manager(using or self._state.db).get_for_id(
+                self.content_type_id
+            )
+            content_type = f"{model.app_label}.{model.model}"
+        return record_hash(
+            previous_hash=self.previous_hash,
+            actor_id=self.actor_id,
+            action_type=self.action_type,
+            content_type=content_type,
+            object_id=self.object_id,
+            data=self.data,
+            at=self.at,
+        )
 
     @property
     def label(self) -> str:
