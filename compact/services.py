@@ -3,6 +3,7 @@ call these; they keep fact 3 and 4 of the domain true (history kept, one effecti
 signature per organisation and version, enforced by the database). Each takes the acting
 person as ``actor`` and checks the rule (``compact/rules.py``) it acts under."""
 
+import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from accounts.rules import is_official
 from compact.models import Agreement, Signature, WrittenApplication
 from compact.tasks import send_application_decision, send_signature_receipt
 from organisations.models import Organisation
-from organisations.services import organisation_verify
+from organisations.services import DecisionError, organisation_verify
 
 
 class SigningError(Exception):
@@ -69,7 +70,7 @@ def signature_sign_online(
     authority: str,
     board_decision_on=None,
 ) -> Signature:
-    if not actor.has_perm("organisations.sign_for_organisation", organisation):
+    if not rules.has_perm("organisations.sign_for_organisation", actor, organisation):
         raise PermissionDenied
     if agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(_("Only the version in force can be signed."))
@@ -96,7 +97,7 @@ def signature_sign_online(
 def application_submit(
     *, organisation: Organisation, agreement: Agreement, actor: User, document, message: str = ""
 ) -> WrittenApplication:
-    if not actor.has_perm("compact.submit_application", organisation):
+    if not rules.has_perm("compact.submit_application", actor, organisation):
         raise PermissionDenied
     if agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(_("Only the version in force can be joined."))
@@ -141,7 +142,10 @@ def application_approve(*, application: WrittenApplication, actor: User) -> Sign
     _ensure_not_signed(organisation, application.agreement)
     if not organisation.is_verified:
         # Reviewing the application is reviewing the organisation: it becomes public now.
-        organisation_verify(organisation=organisation, actor=actor)
+        try:
+            organisation_verify(organisation=organisation, actor=actor)
+        except DecisionError as error:  # e.g. its number was released
+            raise SigningError(str(error)) from error
     application.status = WrittenApplication.Status.APPROVED
     application.decided_by = actor
     application.decided_at = timezone.now()
@@ -189,7 +193,7 @@ def _notify_decision(application):
 @transaction.atomic
 def signature_withdraw(*, signature: Signature, actor: User, reason: str) -> Signature:
     """Withdraw a signature. The row stays, with the date, the reason and who withdrew it."""
-    if not actor.has_perm("compact.withdraw_signature", signature):
+    if not rules.has_perm("compact.withdraw_signature", actor, signature):
         raise PermissionDenied
     signature = Signature.objects.select_for_update().get(pk=signature.pk)
     if signature.withdrawn_at:

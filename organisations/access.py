@@ -3,6 +3,7 @@
 
 from functools import wraps
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
@@ -22,7 +23,7 @@ def for_organisation(permission: str = "organisations.manage_organisation"):
         def wrapped(request, organisation_pk, *args, **kwargs):
             organisation = get_object_or_404(Organisation, pk=organisation_pk)
             remember_representations(request.user)
-            if not request.user.has_perm(permission, organisation):
+            if not rules.has_perm(permission, request.user, organisation):
                 raise PermissionDenied
             official_acting = not is_representative(request.user, organisation)
             if official_acting and (detour := second_factor_redirect(request)):

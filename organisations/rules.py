@@ -1,5 +1,9 @@
 """Who may do what for an organisation: one rule per permission, used by views
-(``organisations/access.py``), templates (``{% has_perm %}``) and services alike."""
+(``organisations/access.py``), templates (through their view) and services alike.
+
+Check them with ``rules.has_perm(name, user, organisation)``, not ``user.has_perm``:
+Django answers every permission with yes for a superuser before any rule is asked, and an
+administrator does not sign for organisations they do not represent."""
 
 import rules
 
@@ -19,6 +23,11 @@ def representation_of(user, organisation) -> Representative | None:
     if remembered is not None:
         remembered[organisation.pk] = representation
     return representation
+
+
+def forget_representations(user) -> None:
+    """After a service changed who represents what."""
+    user.__dict__.pop("_representations", None)
 
 
 def remember_representations(user) -> None:
@@ -43,5 +52,6 @@ def is_signer(user, organisation) -> bool:
 rules.add_perm("organisations.manage_organisation", is_representative | is_official)
 # Sign the compact for the organisation, online, and withdraw its signature.
 rules.add_perm("organisations.sign_for_organisation", is_signer)
-# Let others sign, and remove a representative who may sign.
-rules.add_perm("organisations.grant_signing", is_signer | is_official)
+# Let others sign, and remove a representative who may sign: a signer, or an official acting
+# on an organisation they do not represent (in the back office, with the second factor).
+rules.add_perm("organisations.grant_signing", is_signer | (is_official & ~is_representative))

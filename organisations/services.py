@@ -3,6 +3,7 @@ each takes the acting person as ``actor`` and checks the rule it acts under."""
 
 from datetime import timedelta
 
+import rules
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from accounts.rules import is_official
 from core.models import ActionRecord
 from organisations.invitations import invitation_pk_from_token
 from organisations.models import Organisation, Representative, RepresentativeInvitation
+from organisations.rules import forget_representations, is_representative
 from organisations.tasks import send_representative_invitation
 
 
@@ -53,10 +55,16 @@ def organisation_update(*, actor: User, form) -> bool:
     gives another number goes back to officials for review (it leaves the public list until
     verified again), so no one can take another organisation's place. True if it did."""
     organisation = form.instance
-    if not actor.has_perm("organisations.manage_organisation", organisation):
+    if not rules.has_perm("organisations.manage_organisation", actor, organisation):
         raise PermissionDenied
     identity_changed = [f for f in ("name", "organisation_number") if f in form.changed_data]
-    back_to_review = bool(identity_changed) and organisation.is_verified and not is_official(actor)
+    # An official (not representing it) may correct the name; a representative's change is
+    # reviewed again.
+    back_to_review = (
+        bool(identity_changed)
+        and organisation.is_verified
+        and is_representative(actor, organisation)
+    )
     if back_to_review:
         organisation.verification = Organisation.Verification.UNVERIFIED
     form.save()
@@ -77,9 +85,9 @@ def representative_invite(
     open invitation again, at most once in 24 hours. Each e-mail is recorded in the action
     log, and the limits of the settings (per user, per organisation, per address) count
     those records."""
-    if not actor.has_perm("organisations.manage_organisation", organisation):
+    if not rules.has_perm("organisations.manage_organisation", actor, organisation):
         raise PermissionDenied
-    if may_sign and not actor.has_perm("organisations.grant_signing", organisation):
+    if may_sign and not rules.has_perm("organisations.grant_signing", actor, organisation):
         raise InvitationError(_("Only a representative who may sign can let others sign."))
     email = email.strip().lower()
     # One at a time per user and per organisation, so parallel requests count each other.
@@ -181,6 +189,7 @@ def representative_accept(*, token: str, actor: User) -> Representative:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    forget_representations(actor)
     invitation.organisation.log_action("organisations.invitation.accepted", actor=actor)
     return representation
 
@@ -191,9 +200,12 @@ def representative_remove(*, representation: Representative, actor: User) -> Non
     who may; the organisation keeps at least one representative (concurrent removals
     included)."""
     organisation = Organisation.objects.select_for_update().get(pk=representation.organisation_id)
-    if not actor.has_perm("organisations.manage_organisation", organisation):
+    forget_representations(actor)  # the rules read the rows as they are under the lock
+    if not rules.has_perm("organisations.manage_organisation", actor, organisation):
         raise PermissionDenied
-    if representation.may_sign and not actor.has_perm("organisations.grant_signing", organisation):
+    if representation.may_sign and not rules.has_perm(
+        "organisations.grant_signing", actor, organisation
+    ):
         raise InvitationError(_("Only a representative who may sign can remove one who may."))
     if organisation.representatives.count() <= 1:
         raise InvitationError(_("An organisation must keep at least one representative."))
@@ -203,6 +215,7 @@ def representative_remove(*, representation: Representative, actor: User) -> Non
         data={"email": representation.user.email},
     )
     representation.delete()
+    forget_representations(actor)
 
 
 def review_version(organisation: Organisation) -> str:

@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +13,10 @@ from organisations.forms import LOGO_TYPES, InviteRepresentativeForm, Organisati
 from organisations.models import Organisation, Representative
 from organisations.services import (
     InvitationError,
+    RegistrationError,
     organisation_register,
     organisation_update,
+    registration_limit_reached,
     representative_accept,
     representative_invite,
     representative_remove,
@@ -34,14 +37,22 @@ def my_organisations(request):
 def register(request):
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        organisation = organisation_register(actor=request.user, form=form)
-        messages.success(
-            request,
-            _("%(name)s is registered. Officials will verify it; you can sign the compact now.")
-            % {"name": organisation.name},
-        )
-        return redirect("organisations:dashboard", organisation_pk=organisation.pk)
-    return render(request, "organisations/register.html", {"form": form})
+        try:
+            organisation = organisation_register(actor=request.user, form=form)
+        except RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered. Officials will verify it; you can sign the compact now.")
+                % {"name": organisation.name},
+            )
+            return redirect("organisations:dashboard", organisation_pk=organisation.pk)
+    # Said before the form is filled in, not only after.
+    limit_reached = None if form.non_field_errors() else registration_limit_reached(request.user)
+    return render(
+        request, "organisations/register.html", {"form": form, "limit_reached": limit_reached}
+    )
 
 
 @for_organisation()
@@ -51,6 +62,10 @@ def dashboard(request, organisation):
         "organisations/dashboard.html",
         {
             "organisation": organisation,
+            "may_sign": rules.has_perm(
+                "organisations.sign_for_organisation", request.user, organisation
+            ),
+            "may_apply": rules.has_perm("compact.submit_application", request.user, organisation),
             "signatures": organisation.signatures.select_related("agreement").order_by(
                 "-signed_at"
             ),
@@ -79,10 +94,9 @@ def edit(request, organisation):
 
 @for_organisation()
 def representatives(request, organisation):
+    may_grant_signing = rules.has_perm("organisations.grant_signing", request.user, organisation)
     form = InviteRepresentativeForm(
-        request.POST or None,
-        organisation=organisation,
-        may_grant_signing=request.user.has_perm("organisations.grant_signing", organisation),
+        request.POST or None, organisation=organisation, may_grant_signing=may_grant_signing
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,6 +120,7 @@ def representatives(request, organisation):
         {
             "form": form,
             "organisation": organisation,
+            "may_grant_signing": may_grant_signing,
             "representatives": organisation.representatives.select_related("user"),
             "invitations": organisation.invitations.filter(accepted_at__isnull=True),
         },
