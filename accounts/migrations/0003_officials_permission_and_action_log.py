@@ -49,9 +49,25 @@ def _unique(candidates):
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _subject(apps, old):
+def _renamed(apps):
+    """Every name an organisation had before or after a recorded rename: a record naming
+    one of them could be about another organisation than the one bearing it now."""
+    Old = apps.get_model("accounts", "ActionRecord")
+    names = set()
+    for record in Old.objects.filter(action="organisation_changed"):
+        names.add(record.subject)
+        for change in record.detail.split(", "):  # "name: Old → New, organisation_number: …"
+            field, _, values = change.partition(": ")
+            if field == "name":
+                names.update(value.strip() for value in values.split(" → "))
+    return names
+
+
+def _subject(apps, old, renamed):
     """The row an old record's text subject names, or None."""
     text = old.subject
+    if any(name and name in text for name in renamed):
+        return None  # the name changed hands or changed: keep the text, guess no row
     if old.action.startswith(("organisation_", "representative_", "invitation_")):
         Organisation = apps.get_model("organisations", "Organisation")
         return _unique(list(Organisation.objects.filter(name=text)))
@@ -84,11 +100,12 @@ def copy_action_log(apps, schema_editor):
     Old = apps.get_model("accounts", "ActionRecord")
     New = apps.get_model("core", "ActionRecord")
     ContentType = apps.get_model("contenttypes", "ContentType")
+    renamed = _renamed(apps)
     for old in Old.objects.order_by("at", "pk").iterator():
         data = {}
         if old.detail:
             data[DETAIL_KEY.get(old.action, "detail")] = old.detail
-        subject = _subject(apps, old)
+        subject = _subject(apps, old, renamed)
         if subject is None:
             data["subject"] = old.subject
         record = New.objects.create(
@@ -128,6 +145,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(grant_official_permission, migrations.RunPython.noop),
+        # Going back leaves the old table empty: the records live on in core's log.
         migrations.RunPython(copy_action_log, migrations.RunPython.noop),
         migrations.DeleteModel(name="ActionRecord"),
     ]

@@ -80,6 +80,21 @@ def test_old_action_records_are_copied_with_their_subjects():
             subject="Föreningen Gammal – Överenskommelsen (2024)",
         )
         OldRecord.objects.create(actor=official, action="organisation_verified", subject="Tvilling")
+        # "Förr" was renamed "Senare"; today another organisation is called "Förr".
+        Organisation.objects.create(
+            name="Förr",
+            organisation_number="556677-8899",
+            kind="association",
+            contact_name="D",
+            contact_email="d@example.org",
+        )
+        OldRecord.objects.create(actor=official, action="organisation_registered", subject="Förr")
+        OldRecord.objects.create(
+            actor=official,
+            action="organisation_changed",
+            subject="Senare",
+            detail="name: Förr → Senare",
+        )
 
         new = migrate(
             AFTER,
@@ -100,6 +115,13 @@ def test_old_action_records_are_copied_with_their_subjects():
             "compact.signature.signed_online": ("signature", signature.pk, {}),
             # Two organisations bear that name: the text is kept, no row is guessed.
             "organisations.organisation.verified": (None, None, {"subject": "Tvilling"}),
+            # A name that changed hands is kept as text, not given to today's bearer.
+            "organisations.organisation.registered": (None, None, {"subject": "Förr"}),
+            "organisations.organisation.changed": (
+                None,
+                None,
+                {"detail": "name: Förr → Senare", "subject": "Senare"},
+            ),
         }
         assert ContentType.objects.filter(app_label="organisations").exists()
         Group = new.get_model("auth", "Group")
