@@ -17,6 +17,11 @@ urlpatterns = [
         views.organisation_reject_view,
         name="organisation_reject",
     ),
+    path(
+        "organisations/<int:pk>/release-number/",
+        views.organisation_release_number_view,
+        name="organisation_release_number",
+    ),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path(
         "applications/<int:pk>/approve/",

@@ -26,6 +26,7 @@ from organisations.models import Organisation
 from organisations.services import (
     DecisionError,
     organisation_reject,
+    organisation_release_number,
     organisation_verify,
     review_version,
 )
@@ -142,6 +143,24 @@ def organisation_reject_view(request, pk):
         return redirect("backoffice:organisation", pk=organisation.pk)
     messages.success(request, _("%(name)s is rejected.") % {"name": organisation.name})
     return redirect("backoffice:dashboard")
+
+
+@require_POST
+@official
+def organisation_release_number_view(request, pk):
+    """Free the number an unverified or rejected registration holds (squatting, a typo)."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    try:
+        number = organisation_release_number(organisation=organisation, actor=request.user)
+    except DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The organisation number %(number)s is released. It can be registered again.")
+            % {"number": number},
+        )
+    return redirect("backoffice:organisation", pk=organisation.pk)
 
 
 def _application(pk):

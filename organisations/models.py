@@ -52,8 +52,9 @@ class Organisation(LoggedModel):
         REJECTED = "rejected", _("Rejected")
 
     name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
+    # Empty (NULL) only when officials have released the number a registration held.
     organisation_number = OrganisationNumberField(
-        _("organisation number"), unique=True, help_text=_("NNNNNN-NNNN")
+        _("organisation number"), unique=True, null=True, help_text=_("NNNNNN-NNNN")
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     website = models.URLField(_("website"), blank=True)
@@ -105,6 +106,14 @@ class Organisation(LoggedModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(verification="verified")
+                | models.Q(organisation_number__isnull=False),
+                name="verified_organisation_has_number",
+                violation_error_message=_("A verified organisation needs its organisation number."),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import rules
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -38,9 +39,48 @@ class DecisionError(Exception):
     """An official's decision that cannot be recorded; the message is for the official."""
 
 
+class RegistrationError(Exception):
+    """A registration that cannot be saved; the message is for the user."""
+
+
+def registrations_awaiting_verification(user: User) -> int:
+    """How many organisations the user registered are still awaiting verification (the
+    action log says who registered each, whoever represents it now)."""
+    registered = ActionRecord.objects.filter(
+        actor=user,
+        action_type="organisations.organisation.registered",
+        content_type=ContentType.objects.get_for_model(Organisation),
+    )
+    return (
+        Organisation.objects.awaiting_verification()
+        .filter(pk__in=registered.values("object_id"))
+        .count()
+    )
+
+
+def registration_limit_reached(user: User) -> str | None:
+    """Why the user may not register another organisation now, or None if they may."""
+    limit = settings.REGISTRATIONS_AWAITING_VERIFICATION_PER_USER
+    if registrations_awaiting_verification(user) < limit:
+        return None
+    return ngettext(
+        "You have registered %(count)d organisation awaiting verification, as many as one "
+        "account may. Register another when officials have verified it.",
+        "You have registered %(count)d organisations awaiting verification, as many as one "
+        "account may. Register another when officials have verified one of them.",
+        limit,
+    ) % {"count": limit}
+
+
 @transaction.atomic
 def organisation_register(*, actor: User, form) -> Organisation:
-    """Save a registered organisation; its registrant becomes its first representative."""
+    """Save a registered organisation; its registrant becomes its first representative.
+    One account has at most REGISTRATIONS_AWAITING_VERIFICATION_PER_USER registrations
+    awaiting verification (RegistrationError)."""
+    # One registration at a time per account, so parallel requests count each other.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    if reason := registration_limit_reached(actor):
+        raise RegistrationError(reason)
     organisation = form.save()
     Representative.objects.create(
         organisation=organisation, user=actor, is_contact_person=True, may_sign=True
@@ -241,6 +281,14 @@ def _decide(
             _("%(name)s was changed after you opened it. Review it again, then decide.")
             % {"name": locked.name}
         )
+    if verification == Organisation.Verification.VERIFIED and not locked.organisation_number:
+        raise DecisionError(
+            _(
+                "%(name)s has no organisation number: it can be verified when a representative "
+                "has entered one."
+            )
+            % {"name": locked.name}
+        )
     locked.verification = verification
     locked.verification_note = note
     locked.verified_by = actor
@@ -285,3 +333,30 @@ def organisation_reject(
     organisation.log_action(
         "organisations.organisation.rejected", actor=actor, data={"reason": reason}
     )
+
+
+@transaction.atomic
+def organisation_release_number(*, organisation: Organisation, actor: User) -> str:
+    """Free the organisation number that an unverified or rejected registration holds, so
+    the organisation it belongs to can register it. The registration stays, without a
+    number, and cannot be verified until a representative enters one; the action log keeps
+    the released number. A verified organisation keeps its number (DecisionError)."""
+    if not is_official(actor):
+        raise PermissionDenied
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.is_verified:
+        raise DecisionError(
+            _("%(name)s is verified: its organisation number cannot be released.")
+            % {"name": organisation.name}
+        )
+    number = organisation.organisation_number
+    if not number:
+        raise DecisionError(
+            _("%(name)s holds no organisation number.") % {"name": organisation.name}
+        )
+    organisation.organisation_number = None
+    organisation.save(update_fields=["organisation_number", "updated_at"])
+    organisation.log_action(
+        "organisations.organisation.number_released", actor=actor, data={"number": number}
+    )
+    return number

@@ -36,6 +36,7 @@ POST_ONLY = {
     "organisations:remove_representative",
     "backoffice:organisation_verify",
     "backoffice:organisation_reject",
+    "backoffice:organisation_release_number",
     "backoffice:application_approve",
     "backoffice:application_reject",
 }
@@ -112,6 +113,7 @@ def kwargs_for(name, world):
             "backoffice:organisation": world["unverified"].pk,
             "backoffice:organisation_verify": world["unverified"].pk,
             "backoffice:organisation_reject": world["unverified"].pk,
+            "backoffice:organisation_release_number": world["unverified"].pk,
             "backoffice:application": world["application_b"].pk,
             "backoffice:application_approve": world["application_b"].pk,
             "backoffice:application_reject": world["application_b"].pk,

@@ -224,6 +224,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 INVITATIONS_PER_USER_PER_HOUR = env.int("INVITATIONS_PER_USER_PER_HOUR", default=10)
 INVITATIONS_PER_ORGANISATION_PER_DAY = env.int("INVITATIONS_PER_ORGANISATION_PER_DAY", default=20)
 INVITATIONS_PER_ADDRESS_PER_DAY = env.int("INVITATIONS_PER_ADDRESS_PER_DAY", default=3)
+# Registrations one account may have awaiting verification at a time, so no one holds many
+# organisation numbers (officials can release a number: backoffice:organisation_release_number).
+REGISTRATIONS_AWAITING_VERIFICATION_PER_USER = env.int(
+    "REGISTRATIONS_AWAITING_VERIFICATION_PER_USER", default=3
+)
 
 LOGGING = {
     "version": 1,
