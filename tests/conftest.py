@@ -2,9 +2,18 @@
 tests/factories.py; import them there."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import build_compact
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no rate-limit counts (allauth's, in the default cache): one
+    test's sign-ins from 127.0.0.1 do not use up the next one's."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture
