@@ -152,3 +152,13 @@ def test_other_one_line_fields_refuse_control_characters(instance, field):
     assert "line breaks" in messages
     if field:
         assert field in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_the_error_is_in_swedish_on_swedish_pages(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("organisations:register").replace("/en/", "/sv/"),
+        {"name": PHISHING, "organisation_number": "8020024538", "kind": "association"},
+    )
+    assert "radbrytningar" in " ".join(response.context["form"].errors["name"])
