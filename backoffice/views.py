@@ -1,12 +1,13 @@
 """The officials' area: verify organisations, review written applications, see signatures
 and the action log. One view per decision; the work is done by the domain apps' services."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
@@ -32,6 +33,22 @@ from organisations.services import (
 )
 
 PER_PAGE = 50
+
+
+def decision(page: str):
+    """A decision is taken by POST. A GET of its URL (a reloaded result page, the language
+    link on it) goes back to the page the decision is taken on, not to a bare 405."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, pk):
+            if request.method != "POST":
+                return redirect(page, pk=pk)
+            return view(request, pk)
+
+        return wrapped
+
+    return decorate
 
 
 @official
@@ -101,8 +118,8 @@ def organisation_detail(request, pk):
     return _organisation_page(request, get_object_or_404(Organisation, pk=pk))
 
 
-@require_POST
 @official
+@decision("backoffice:organisation")
 def organisation_verify_view(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     try:
@@ -118,8 +135,8 @@ def organisation_verify_view(request, pk):
     return redirect("backoffice:dashboard")
 
 
-@require_POST
 @official
+@decision("backoffice:organisation")
 def organisation_reject_view(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     form = ReasonForm(request.POST)
@@ -145,8 +162,8 @@ def organisation_reject_view(request, pk):
     return redirect("backoffice:dashboard")
 
 
-@require_POST
 @official
+@decision("backoffice:organisation")
 def organisation_release_number_view(request, pk):
     """Free the number an unverified or rejected registration holds (squatting, a typo)."""
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -191,8 +208,8 @@ def application_detail(request, pk):
     return _application_page(request, _application(pk))
 
 
-@require_POST
 @official
+@decision("backoffice:application")
 def application_approve_view(request, pk):
     application = _application(pk)
     try:
@@ -206,8 +223,8 @@ def application_approve_view(request, pk):
     return redirect("backoffice:dashboard")
 
 
-@require_POST
 @official
+@decision("backoffice:application")
 def application_reject_view(request, pk):
     application = _application(pk)
     form = ReasonForm(request.POST)

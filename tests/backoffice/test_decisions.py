@@ -161,7 +161,7 @@ def test_an_application_for_a_superseded_version_cannot_be_approved(client, comp
     assert not Signature.objects.filter(organisation=application.organisation).exists()
 
 
-def test_each_decision_has_its_own_url_and_only_takes_a_post(client, compact, official):
+def test_each_decision_has_its_own_url_and_a_get_goes_back_to_its_page(client, compact, official):
     organisation = OrganisationFactory(verification="unverified")
     application = WrittenApplicationFactory()
     sign_in_with_second_factor(client, official)
@@ -171,7 +171,9 @@ def test_each_decision_has_its_own_url_and_only_takes_a_post(client, compact, of
         ("backoffice:application_approve", application.pk),
         ("backoffice:application_reject", application.pk),
     ):
-        assert client.get(reverse(name, args=[pk])).status_code == 405, name
+        response = client.get(reverse(name, args=[pk]))  # e.g. the language link
+        page = "backoffice:organisation" if "organisation" in name else "backoffice:application"
+        assert response["Location"] == reverse(page, args=[pk]), name
     organisation.refresh_from_db()
     application.refresh_from_db()
     assert (organisation.verification, application.status) == ("unverified", "pending")
@@ -197,6 +199,7 @@ def test_a_rejection_without_a_reason_keeps_the_organisation_as_it_was(client, c
     )
     assert response.status_code == 400
     assert "reason" in response.context["reject_form"].errors
+    assert 'href="#id_reason"' in response.content.decode()  # said at the top of the page
     organisation.refresh_from_db()
     assert organisation.verification == "unverified"
     assert not ActionRecord.objects.exists()

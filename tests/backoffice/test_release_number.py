@@ -107,7 +107,10 @@ def test_only_officials_release_numbers(client):
 def test_releasing_takes_a_post(client, official):
     organisation = OrganisationFactory(verification="unverified")
     url = reverse("backoffice:organisation_release_number", args=[organisation.pk])
-    assert client.get(url).status_code == 405
+    response = client.get(url)  # back to the organisation's page; nothing released
+    assert response["Location"] == reverse("backoffice:organisation", args=[organisation.pk])
+    organisation.refresh_from_db()
+    assert organisation.organisation_number
 
 
 def test_a_registration_without_a_number_cannot_be_verified(client, official, compact):
