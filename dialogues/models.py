@@ -1,0 +1,259 @@
+"""Dialogue forums and other meetings: who is invited (an invitation is a row before it is
+an e-mail), who registered, who came, and who signed the compact on site."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import LoggedModel
+from core.validators import no_control_characters
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Meeting.Status.PUBLISHED)
+
+    def public(self):
+        """What the public sees: published meetings, and cancelled ones (marked as such)."""
+        return self.exclude(status=Meeting.Status.DRAFT)
+
+    def upcoming(self):
+        return self.filter(ends_at__gte=timezone.now()).order_by("starts_at")
+
+    def past(self):
+        return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+
+
+class Meeting(LoggedModel):
+    """A dialogue forum, workshop or other meeting of the compact's process."""
+
+    class Kind(models.TextChoices):
+        DIALOGUE_FORUM = "dialogue_forum", _("Dialogue forum")
+        WORKSHOP = "workshop", _("Workshop")
+        INFORMATION_MEETING = "information_meeting", _("Information meeting")
+        WORKING_GROUP = "working_group", _("Working-group meeting")
+        DROP_IN = "drop_in", _("Drop-in advice")
+        OTHER = "other", _("Other meeting")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.DIALOGUE_FORUM)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
+    description = models.TextField(_("description"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    address = models.CharField(
+        _("address"), max_length=300, blank=True, validators=[no_control_characters]
+    )
+    online_link = models.URLField(_("link to join online"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    registration_deadline = models.DateTimeField(_("register by"))
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    waiting_list = models.BooleanField(
+        _("waiting list"), default=True, help_text=_("When it is full, people may queue.")
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    organiser_name = models.CharField(
+        _("organiser"), max_length=200, validators=[no_control_characters]
+    )
+    organiser_email = models.EmailField(_("organiser's e-mail"))
+    organiser_phone = models.CharField(
+        _("organiser's phone"), max_length=40, blank=True, validators=[no_control_characters]
+    )
+    public_parties = models.ManyToManyField(
+        "compact.PublicParty", related_name="meetings", verbose_name=_("hosted by")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_document = models.FileField(_("minutes (PDF)"), upload_to="minutes/", blank=True)
+    minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__lte=F("starts_at")),
+                name="meeting_deadline_before_start",
+                violation_error_message=_("The registration deadline must be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="meeting_capacity_positive",
+                violation_error_message=_("A meeting with a limit has at least one place."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Invitation(models.Model):
+    """One recipient invited to one meeting. The row exists before the e-mail; the sending
+    task moves it pending → sending → sent (or failed, with the error), so a worker or a
+    broker that dies loses nothing and e-mails no one twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("meeting")
+    )
+    email = models.EmailField(_("e-mail address"))
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations",
+        verbose_name=_("organisation"),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["meeting", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "email"], name="one_invitation_per_address")
+        ]
+        indexes = [models.Index(fields=["meeting", "status"])]
+
+    def __str__(self):
+        return f"{self.email} → {self.meeting}"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.REGISTERED)
+
+    def waiting(self):
+        return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+
+class Registration(LoggedModel):
+    """Someone registered for a meeting (or queued, or cancelled; a walk-in added on the
+    day). Never deleted: a cancellation is recorded on the row."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("meeting")
+    )
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="registrations"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_registrations",
+        verbose_name=_("organisation"),
+    )
+    organisation_name = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
+    email = models.EmailField(_("e-mail address"))
+    participants = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    needs = models.TextField(_("accessibility or dietary needs"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.REGISTERED, db_index=True
+    )
+    walk_in = models.BooleanField(_("came without registering"), default=False)
+    attended = models.BooleanField(_("attended"), default=False)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["meeting", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "email"],
+                condition=~Q(status="cancelled"),
+                name="one_active_registration_per_address",
+                violation_error_message=_("This address is already registered for the meeting."),
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__gte=1), name="registration_has_participants"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.meeting}"
+
+
+class MeetingSignature(models.Model):
+    """A signature of the compact made on site at a dialogue forum (channel "forum")."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("meeting")
+    )
+    signature = models.OneToOneField(
+        "compact.Signature",
+        on_delete=models.PROTECT,
+        related_name="meeting_link",
+        verbose_name=_("signature"),
+    )
+
+    class Meta:
+        verbose_name = _("signature at a meeting")
+        verbose_name_plural = _("signatures at meetings")
+
+    def __str__(self):
+        return f"{self.signature} @ {self.meeting}"
