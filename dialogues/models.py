@@ -78,6 +78,11 @@ class Meeting(LoggedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # iCalendar's SEQUENCE: raised whenever the time or place changes, or the meeting is
+    # cancelled, so calendars replace the copy they hold.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_document = models.FileField(_("minutes (PDF)"), upload_to="minutes/", blank=True)
     minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
@@ -105,6 +110,11 @@ class Meeting(LoggedModel):
                 condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
                 name="meeting_capacity_positive",
                 violation_error_message=_("A meeting with a limit has at least one place."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | (~Q(cancellation_reason="")),
+                name="meeting_cancelled_with_a_reason",
+                violation_error_message=_("A cancelled meeting says why."),
             ),
         ]
 
