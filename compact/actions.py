@@ -5,6 +5,7 @@ from core.actions import register_actions
 register_actions(
     {
         "compact.signature.signed_online": _("Signed online"),
+        "compact.signature.signed_at_forum": _("Recorded a signature made at a dialogue forum"),
         "compact.signature.withdrawn": _("Withdrew a signature"),
         "compact.application.submitted": _("Submitted a written application"),
         "compact.application.approved": _("Approved a written application"),

@@ -3,6 +3,8 @@ call these; they keep fact 3 and 4 of the domain true (history kept, one effecti
 signature per organisation and version, enforced by the database). Each takes the acting
 person as ``actor`` and checks the rule (``compact/rules.py``) it acts under."""
 
+import datetime
+
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -90,6 +92,57 @@ def signature_sign_online(
     )
     signature.log_action("compact.signature.signed_online", actor=actor)
     send_signature_receipt.delay_on_commit(signature.pk, translation.get_language())
+    return signature
+
+
+def _forum_signing_time(signed_on: datetime.date | None) -> datetime.datetime:
+    """When a paper signed at a forum counts as signed: now if it is recorded on the day,
+    otherwise noon (Europe/Stockholm) on the day it was signed. Never in the future."""
+    today = timezone.localdate()
+    if signed_on is None or signed_on == today:
+        return timezone.now()
+    if signed_on > today:
+        raise SigningError(_("The date of signing cannot be in the future."))
+    return timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(12)))
+
+
+@transaction.atomic
+def signature_sign_at_forum(
+    *,
+    organisation: Organisation,
+    agreement: Agreement,
+    actor: User,
+    signer_name: str,
+    signer_role: str,
+    signed_on: datetime.date | None = None,
+) -> Signature:
+    """An official records a signature made on paper at a dialogue forum (channel "forum"),
+    with the signer's name and role as on the paper. The same checks as online signing: the
+    version in force, an organisation officials have not rejected, one effective signature
+    per organisation and version. Which forum is recorded by the caller (dialogues links the
+    signature to its meeting in the same transaction)."""
+    if not is_official(actor):
+        raise PermissionDenied
+    if agreement.status != Agreement.Status.ADOPTED:
+        raise SigningError(_("Only the version in force can be signed."))
+    signed_at = _forum_signing_time(signed_on)
+    organisation = _lock_organisation(organisation)
+    _ensure_may_join(organisation, agreement)
+    signature = _create_signature(
+        organisation=organisation,
+        agreement=agreement,
+        channel=Signature.Channel.FORUM,
+        signer_name=signer_name,
+        signer_role=signer_role,
+        signed_at=signed_at,
+    )
+    signature.log_action(
+        "compact.signature.signed_at_forum",
+        actor=actor,
+        data={"signer": signer_name, "role": signer_role},
+    )
+    # To the organisation's representatives, whose language the official does not know.
+    send_signature_receipt.delay_on_commit(signature.pk, settings.LANGUAGE_CODE)
     return signature
 
 

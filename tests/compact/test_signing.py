@@ -1,14 +1,23 @@
+import datetime
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from compact.models import Signature
-from compact.services import SigningError, signature_sign_online, signature_withdraw
+from compact.services import (
+    SigningError,
+    signature_sign_at_forum,
+    signature_sign_online,
+    signature_withdraw,
+)
 from organisations.services import review_version
 from tests.factories import (
+    AgreementFactory,
     OfficialFactory,
     OrganisationFactory,
     RepresentativeFactory,
@@ -274,3 +283,95 @@ def test_receipt_subject_is_plain_text(mailoutbox, compact, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         sign_online(rep, compact)
     assert mailoutbox[0].subject == "Barn & Ungas förening has signed the compact"
+
+
+def sign_at_forum(organisation, agreement, actor, **overrides):
+    """The service, as the back office's on-site form calls it (through dialogues)."""
+    fields = {"signer_name": "Kim Karlsson", "signer_role": "Kassör"} | overrides
+    return signature_sign_at_forum(
+        organisation=organisation, agreement=agreement, actor=actor, **fields
+    )
+
+
+@pytest.mark.django_db
+def test_sign_at_forum_records_the_paper_and_sends_the_receipt(
+    mailoutbox, compact, django_capture_on_commit_callbacks
+):
+    rep = RepresentativeFactory()
+    official = OfficialFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        signature = sign_at_forum(rep.organisation, compact, official)
+    assert (
+        signature.channel,
+        signature.signer_name,
+        signature.signer_role,
+        signature.signed_by,
+    ) == ("forum", "Kim Karlsson", "Kassör", None)
+    assert [record.action_type for record in signature.history()] == [
+        "compact.signature.signed_at_forum"
+    ]
+    assert signature.history().get().actor == official
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [rep.user.email]
+    # The representatives' language is not known: the portal's default, Swedish.
+    assert "Kim Karlsson (Kassör) undertecknade" in mailoutbox[0].body
+    # TODO-C: the forum sentence in Swedish once translated
+
+
+@pytest.mark.django_db
+def test_sign_at_forum_is_for_officials_only(compact):
+    rep = RepresentativeFactory()
+    with pytest.raises(PermissionDenied):
+        sign_at_forum(rep.organisation, compact, rep.user)
+    assert not Signature.objects.filter(organisation=rep.organisation).exists()
+
+
+@pytest.mark.django_db
+def test_sign_at_forum_after_signing_online_is_refused(compact):
+    rep = RepresentativeFactory()
+    sign_online(rep, compact)
+    with pytest.raises(SigningError, match="already signed"):
+        sign_at_forum(rep.organisation, compact, OfficialFactory())
+    assert Signature.objects.filter(organisation=rep.organisation).count() == 1
+
+
+@pytest.mark.django_db
+def test_sign_at_forum_of_a_rejected_organisation_is_refused(compact):
+    organisation = OrganisationFactory(verification="rejected", verification_note="A company.")
+    with pytest.raises(SigningError, match="A company."):
+        sign_at_forum(organisation, compact, OfficialFactory())
+
+
+@pytest.mark.django_db
+def test_sign_at_forum_only_on_the_version_in_force(compact):
+    draft = AgreementFactory(status="draft")
+    with pytest.raises(SigningError, match="version in force"):
+        sign_at_forum(OrganisationFactory(), draft, OfficialFactory())
+
+
+@pytest.mark.django_db
+def test_sign_at_forum_recorded_later_counts_from_the_day_of_the_forum(compact):
+    forum_day = timezone.localdate() - datetime.timedelta(days=3)
+    signature = sign_at_forum(
+        OrganisationFactory(), compact, OfficialFactory(), signed_on=forum_day
+    )
+    assert timezone.localtime(signature.signed_at).date() == forum_day
+    with pytest.raises(SigningError, match="future"):
+        sign_at_forum(
+            OrganisationFactory(),
+            compact,
+            OfficialFactory(),
+            signed_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+
+
+@pytest.mark.django_db
+def test_database_allows_one_effective_forum_signature_per_organisation_and_version(compact):
+    signature = SignatureFactory(channel="forum", signed_by=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignatureFactory(
+            organisation=signature.organisation,
+            agreement=signature.agreement,
+            channel="forum",
+            signed_by=None,
+        )
