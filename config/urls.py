@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("compact.urls")),
     path("", include("principles.urls")),
     path("", include("organisations.urls")),
+    path("", include("dialogues.urls")),
     path("backoffice/", include("backoffice.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

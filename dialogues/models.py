@@ -3,7 +3,8 @@ an e-mail), who registered, who came, and who signed the compact on site."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,26 @@ class MeetingQuerySet(models.QuerySet):
 
     def past(self):
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+
+    def with_counts(self):
+        """Each meeting with ``registered_people`` (confirmed registrations' participants)
+        and ``waiting_people`` (those queued), in the same query."""
+        return self.annotate(
+            registered_people=Coalesce(
+                Sum(
+                    "registrations__participants",
+                    filter=Q(registrations__status=Registration.Status.REGISTERED),
+                ),
+                0,
+            ),
+            waiting_people=Coalesce(
+                Sum(
+                    "registrations__participants",
+                    filter=Q(registrations__status=Registration.Status.WAITING),
+                ),
+                0,
+            ),
+        )
 
 
 class Meeting(LoggedModel):
@@ -120,6 +141,34 @@ class Meeting(LoggedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    def registered_count(self) -> int:
+        """People confirmed (not queued, not cancelled); from ``with_counts()`` if used."""
+        if hasattr(self, "registered_people"):
+            return self.registered_people
+        return self.registrations.confirmed().aggregate(n=Sum("participants"))["n"] or 0
+
+    def places_left(self) -> int | None:
+        """None when there is no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.registered_count(), 0)
+
+    def registration_open(self) -> bool:
+        """Published, before the deadline, and a place left or a waiting list."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and timezone.now() < self.registration_deadline
+            and (self.places_left() != 0 or self.waiting_list)
+        )
 
 
 class Invitation(models.Model):

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dialogues import views
+
+app_name = "dialogues"
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="list"),
+    path("meetings/calendar.ics", views.feed, name="feed"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
+]
