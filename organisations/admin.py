@@ -70,10 +70,18 @@ class OrganisationAdmin(admin.ModelAdmin):
 class RepresentativeInvitationAdmin(admin.ModelAdmin):
     """Sent invitations are history: readable, never added, rewritten or deleted here."""
 
-    list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
+    list_display = [
+        "email",
+        "organisation",
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     search_fields = ["email", "organisation__name"]
     list_select_related = ["organisation", "invited_by"]
-    raw_id_fields = ["organisation", "invited_by", "accepted_by"]
+    raw_id_fields = ["organisation", "invited_by", "accepted_by", "revoked_by"]
 
     def has_add_permission(self, request):
         return False

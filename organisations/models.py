@@ -1,11 +1,15 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
 from core.uploads import GeneratedNameImageField, delete_file_on_commit, stored_file_name
 from core.validators import no_control_characters
+from organisations.invitations import INVITATION_MAX_AGE
 from organisations.numbers import OrganisationNumberField
 
 
@@ -173,8 +177,25 @@ class Representative(models.Model):
         return f"{self.user} – {self.organisation}"
 
 
+def invitations_expire_if_sent_before():
+    return timezone.now() - timedelta(seconds=INVITATION_MAX_AGE)
+
+
+class RepresentativeInvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Invitations that are neither accepted, revoked nor expired (INVITATION_MAX_AGE
+        after they were last sent). Whether their inviter may still invite is asked of the
+        rules (``organisations.services.invitation_void_reason``)."""
+        return self.filter(
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            sent_at__gt=invitations_expire_if_sent_before(),
+        )
+
+
 class RepresentativeInvitation(models.Model):
-    """A representative's invitation of a colleague, sent as a signed, expiring link."""
+    """A representative's invitation of a colleague, sent as a signed, expiring link. It is
+    never deleted: a revoked invitation keeps who revoked it and when."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
@@ -189,6 +210,20 @@ class RepresentativeInvitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Each e-mail carries a link valid for INVITATION_MAX_AGE from when it is sent: an
+    # invitation sent again is valid for that long from the last e-mail.
+    sent_at = models.DateTimeField(_("last sent"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    objects = RepresentativeInvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation of a representative")
@@ -197,3 +232,7 @@ class RepresentativeInvitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.sent_at <= invitations_expire_if_sent_before()
