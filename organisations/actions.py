@@ -12,6 +12,7 @@ register_actions(
         "organisations.representative.invited": _("Invited a representative"),
         "organisations.invitation.resent": _("Sent an invitation again"),
         "organisations.invitation.accepted": _("Accepted an invitation"),
+        "organisations.invitation.revoked": _("Revoked an invitation"),
         "organisations.representative.removed": _("Removed a representative"),
     }
 )

@@ -36,6 +36,23 @@ def remember_representations(user) -> None:
         user._representations = {}
 
 
+def remember_representations_of(users, organisation) -> None:
+    """For rules asked about many users and one organisation (the inviters of its
+    invitations): their representations are looked up together, in one query."""
+    users = [user for user in users if user.is_authenticated]
+    if not users or organisation is None:
+        return
+    found = {
+        representation.user_id: representation
+        for representation in Representative.objects.filter(
+            organisation=organisation, user__in=users
+        )
+    }
+    for user in users:
+        remember_representations(user)
+        user._representations[organisation.pk] = found.get(user.pk)
+
+
 @rules.predicate
 def is_representative(user, organisation) -> bool:
     return representation_of(user, organisation) is not None

@@ -18,7 +18,11 @@ from accounts.rules import is_official
 from core.models import ActionRecord
 from organisations.invitations import invitation_pk_from_token
 from organisations.models import Organisation, Representative, RepresentativeInvitation
-from organisations.rules import forget_representations, is_representative
+from organisations.rules import (
+    forget_representations,
+    is_representative,
+    remember_representations_of,
+)
 from organisations.tasks import send_representative_invitation
 
 
@@ -134,17 +138,32 @@ def representative_invite(
     User.objects.select_for_update().filter(pk=actor.pk).first()
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     _ensure_invitation_may_be_sent(organisation=organisation, email=email, actor=actor)
-    invitation = RepresentativeInvitation.objects.filter(
-        organisation=organisation, email__iexact=email, accepted_at__isnull=True
-    ).first()
+    # Sent again only while it can still be accepted: a revoked, expired or void invitation
+    # stays as it is, and the address gets a new one.
+    invitation = next(
+        (
+            candidate
+            for candidate in RepresentativeInvitation.objects.open()
+            .filter(organisation=organisation, email__iexact=email)
+            .select_related("organisation", "invited_by")
+            if invitation_void_reason(candidate) is None
+        ),
+        None,
+    )
     if invitation is None:
         invitation = RepresentativeInvitation.objects.create(
-            organisation=organisation, email=email, may_sign=may_sign, invited_by=actor
+            organisation=organisation,
+            email=email,
+            may_sign=may_sign,
+            invited_by=actor,
+            sent_at=timezone.now(),
         )
         organisation.log_action(
             "organisations.representative.invited", actor=actor, data={"email": email}
         )
     else:
+        invitation.sent_at = timezone.now()  # its new link is valid for as long again
+        invitation.save(update_fields=["sent_at"])
         organisation.log_action(
             "organisations.invitation.resent", actor=actor, data={"email": email}
         )
@@ -201,8 +220,83 @@ def _ensure_invitation_may_be_sent(*, organisation: Organisation, email: str, ac
         )
 
 
+def invitation_void_reason(invitation: RepresentativeInvitation) -> str | None:
+    """Why the invitation is void because of its inviter, or None if it is not. Its inviter
+    must still manage the organisation (a representative, or an official) and, for an
+    invitation that lets its recipient sign, still be allowed to let others sign. The rules
+    are asked when this is called (at acceptance), not when the invitation was sent."""
+    inviter, organisation = invitation.invited_by, invitation.organisation
+    if not rules.has_perm("organisations.manage_organisation", inviter, organisation):
+        return _(
+            "This invitation is no longer valid: the person who sent it can no longer invite "
+            "anyone to the organisation. Ask one of its representatives for a new one."
+        )
+    if invitation.may_sign and not rules.has_perm(
+        "organisations.grant_signing", inviter, organisation
+    ):
+        return _(
+            "This invitation is no longer valid: the person who sent it may no longer let "
+            "others sign for the organisation. Ask a representative who may sign for a new one."
+        )
+    return None
+
+
+def valid_invitations(organisation: Organisation) -> list[RepresentativeInvitation]:
+    """The organisation's invitations that can still be accepted, newest first: open ones
+    (neither accepted, revoked nor expired) whose inviter may still invite. The rules are
+    asked once per inviter, whose representations are looked up together: the number of
+    queries does not grow with the number of invitations."""
+    invitations = list(organisation.invitations.open().select_related("invited_by"))
+    inviters = {}
+    for invitation in invitations:
+        invitation.organisation = organisation
+        invitation.invited_by = inviters.setdefault(invitation.invited_by_id, invitation.invited_by)
+    remember_representations_of(inviters.values(), organisation)
+    return [invitation for invitation in invitations if invitation_void_reason(invitation) is None]
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, invitation: RepresentativeInvitation, actor: User
+) -> RepresentativeInvitation:
+    """Revoke an invitation not yet accepted: its link no longer admits anyone. The row stays,
+    with who revoked it and when. Revoking an invitation that lets its recipient sign needs
+    ``organisations.grant_signing``, as sending one does."""
+    # Under the lock that acceptance takes too: revoked or accepted, never both.
+    invitation = RepresentativeInvitation.objects.select_for_update().get(pk=invitation.pk)
+    organisation = invitation.organisation
+    if not rules.has_perm("organisations.manage_organisation", actor, organisation):
+        raise PermissionDenied
+    if invitation.may_sign and not rules.has_perm(
+        "organisations.grant_signing", actor, organisation
+    ):
+        raise InvitationError(
+            _("Only a representative who may sign can revoke an invitation that lets others sign.")
+        )
+    if invitation.accepted_at:
+        raise InvitationError(
+            _("%(email)s has already accepted the invitation: it can no longer be revoked.")
+            % {"email": invitation.email}
+        )
+    if invitation.revoked_at:
+        raise InvitationError(
+            _("The invitation to %(email)s has already been revoked.") % {"email": invitation.email}
+        )
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = actor
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    organisation.log_action(
+        "organisations.invitation.revoked",
+        actor=actor,
+        data={"email": invitation.email, "may_sign": invitation.may_sign},
+    )
+    return invitation
+
+
 @transaction.atomic
 def representative_accept(*, token: str, actor: User) -> Representative:
+    """Accept an invitation as the user it was sent to. Refused (InvitationError) when it was
+    accepted already, revoked, expired, or its inviter can no longer invite to it."""
     try:
         invitation_pk = invitation_pk_from_token(token)
     except signing.SignatureExpired as error:
@@ -221,6 +315,18 @@ def representative_accept(*, token: str, actor: User) -> Representative:
         )
     if invitation.accepted_at:
         raise InvitationError(_("This invitation has already been used."))
+    if invitation.revoked_at:
+        raise InvitationError(
+            _("This invitation has been withdrawn. Ask for a new one if you still need it.")
+        )
+    if invitation.is_expired:
+        raise InvitationError(_("This invitation has expired. Ask for a new one."))
+    # Under the lock that removing a representative takes: the inviter's rights as they are.
+    invitation.organisation = Organisation.objects.select_for_update().get(
+        pk=invitation.organisation_id
+    )
+    if reason := invitation_void_reason(invitation):
+        raise InvitationError(reason)
     representation, _created = Representative.objects.get_or_create(
         organisation=invitation.organisation,
         user=actor,

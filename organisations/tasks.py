@@ -14,7 +14,7 @@ def send_representative_invitation(invitation_pk: int, language: str) -> None:
     invitation = RepresentativeInvitation.objects.select_related("organisation", "invited_by").get(
         pk=invitation_pk
     )
-    if invitation.accepted_at:
+    if invitation.accepted_at or invitation.revoked_at:
         return
     with translation.override(language):
         path = reverse("organisations:accept_invitation", args=[invitation_token(invitation)])
