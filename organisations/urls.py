@@ -20,5 +20,10 @@ urlpatterns = [
         views.remove_representative,
         name="remove_representative",
     ),
+    path(
+        "organisations/<int:organisation_pk>/invitations/<int:invitation_pk>/revoke/",
+        views.revoke_invitation,
+        name="revoke_invitation",
+    ),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -10,16 +10,18 @@ from core.public_cache import cached_public_page
 from core.uploads import detect_type
 from organisations.access import for_organisation
 from organisations.forms import LOGO_TYPES, InviteRepresentativeForm, OrganisationForm
-from organisations.models import Organisation, Representative
+from organisations.models import Organisation, Representative, RepresentativeInvitation
 from organisations.services import (
     InvitationError,
     RegistrationError,
+    invitation_revoke,
     organisation_register,
     organisation_update,
     registration_limit_reached,
     representative_accept,
     representative_invite,
     representative_remove,
+    valid_invitations,
 )
 
 
@@ -122,9 +124,28 @@ def representatives(request, organisation):
             "organisation": organisation,
             "may_grant_signing": may_grant_signing,
             "representatives": organisation.representatives.select_related("user"),
-            "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+            "invitations": valid_invitations(organisation),
         },
     )
+
+
+@require_POST
+@for_organisation()
+def revoke_invitation(request, organisation, invitation_pk):
+    invitation = get_object_or_404(
+        RepresentativeInvitation, pk=invitation_pk, organisation=organisation
+    )
+    try:
+        invitation_revoke(invitation=invitation, actor=request.user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is revoked: its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("organisations:representatives", organisation_pk=organisation.pk)
 
 
 @require_POST

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from core.access import ADMINISTRATOR, OFFICIAL, PUBLIC, REPRESENTATIVE, SIGNED_IN
+from organisations.models import RepresentativeInvitation
 from tests.factories import (
     OfficialFactory,
     OrganisationFactory,
@@ -34,6 +35,7 @@ THIRD_PARTY = {
 # Views that only take a POST (a decision, a removal): walked with a POST.
 POST_ONLY = {
     "organisations:remove_representative",
+    "organisations:revoke_invitation",
     "backoffice:organisation_verify",
     "backoffice:organisation_reject",
     "backoffice:organisation_release_number",
@@ -98,6 +100,9 @@ def world(db):
         "signature_b": SignatureFactory(organisation=org_b, agreement=agreement),
         "application_b": WrittenApplicationFactory(organisation=org_b, agreement=agreement),
         "unverified": OrganisationFactory(verification="unverified"),
+        "invitation_b": RepresentativeInvitation.objects.create(
+            organisation=org_b, email="colleague@example.org", invited_by=rep_b.user
+        ),
     }
 
 
@@ -122,6 +127,7 @@ def kwargs_for(name, world):
         "signature_pk": signature_b.pk,
         "application_pk": world["application_b"].pk,
         "representative_pk": org_b.representatives.first().pk,
+        "invitation_pk": world["invitation_b"].pk,
         "party": "municipality",
         "token": "not-a-token",
     }
