@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import views
+from backoffice import meetings, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -32,4 +32,11 @@ urlpatterns = [
     path("signatures/", views.signature_list, name="signatures"),
     path("signatures/<int:pk>/withdraw/", views.signature_withdraw_view, name="withdraw"),
     path("log/", views.action_log, name="log"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/new/", meetings.meeting_create_view, name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit_view, name="meeting_edit"),
+    path("meetings/<int:pk>/publish/", meetings.meeting_publish_view, name="meeting_publish"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel_view, name="meeting_cancel"),
+    path("meetings/<int:pk>/copy/", meetings.meeting_copy_view, name="meeting_copy"),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import OFFICIALS_GROUP, User
 from compact.models import Agreement, PublicParty, Signature, WrittenApplication
+from dialogues.models import Meeting, Registration
 from organisations.models import ActivityArea, Organisation, Representative
 from organisations.numbers import with_check_digit
 from principles.models import Commitment, DevelopmentArea, Party, PlanItem, Principle
@@ -218,6 +219,62 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     signer_role = "Ordförande"
     authority = Signature.Authority.AUTHORISED_SIGNATORY
     signed_by = factory.SubFactory(UserFactory)
+
+
+def in_days(days: float, hour: int = 18) -> datetime.datetime:
+    """A moment ``days`` from now at ``hour`` o'clock, Swedish time."""
+    moment = timezone.localtime() + datetime.timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A published dialogue forum a month ahead, three hours long, registration open until
+    a week before, 50 places with a waiting list, hosted by one public party."""
+
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    kind = Meeting.Kind.DIALOGUE_FORUM
+    title_sv = factory.Sequence(lambda n: f"Dialogforum nummer {n}")
+    title_en = factory.Sequence(lambda n: f"Dialogue forum number {n}")
+    description_sv = "Vi samtalar om överenskommelsen."
+    description_en = "We talk about the compact."
+    agenda_sv = "Välkommen\nSamtal i grupper\nAvslutning"
+    agenda_en = "Welcome\nTalks in groups\nClosing"
+    place = "Stadshuset, sal A"
+    address = "Storgatan 1, 123 45 Exempelstad"
+    starts_at = factory.LazyFunction(lambda: in_days(30))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=3))
+    registration_deadline = factory.LazyAttribute(
+        lambda o: o.starts_at - datetime.timedelta(days=7)
+    )
+    capacity = 50
+    waiting_list = True
+    organiser_name = "Tilda Tjänstesson"
+    organiser_email = "dialog@example.org"
+    organiser_phone = "08-123 456"
+    status = Meeting.Status.PUBLISHED
+
+    @factory.post_generation
+    def public_parties(obj, create, extracted, **kwargs):
+        """One public party unless a list is given (``public_parties=[…]``)."""
+        if create:
+            obj.public_parties.set(extracted if extracted is not None else [PublicPartyFactory()])
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration for one person."""
+
+    class Meta:
+        model = Registration
+
+    meeting = factory.SubFactory(MeetingFactory)
+    organisation_name = factory.Sequence(lambda n: f"Föreningen Deltagare {n}")
+    name = factory.Faker("name", locale="sv_SE")
+    email = factory.Sequence(lambda n: f"participant{n}@example.org")
+    participants = 1
+    status = Registration.Status.REGISTERED
 
 
 def add_to_compact(
