@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogues import views
+from dialogues import registration_views, views
 
 app_name = "dialogues"
 urlpatterns = [
@@ -8,4 +8,10 @@ urlpatterns = [
     path("meetings/calendar.ics", views.feed, name="feed"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
+    path("meetings/<int:pk>/register/", registration_views.register, name="register"),
+    path(
+        "registrations/<str:token>/",
+        registration_views.registration_detail,
+        name="registration",
+    ),
 ]

@@ -229,6 +229,9 @@ INVITATIONS_PER_ADDRESS_PER_DAY = env.int("INVITATIONS_PER_ADDRESS_PER_DAY", def
 REGISTRATIONS_AWAITING_VERIFICATION_PER_USER = env.int(
     "REGISTRATIONS_AWAITING_VERIFICATION_PER_USER", default=3
 )
+# Dialogue meetings: people with a place are reminded this many days before it starts
+# (Celery beat, dialogues.tasks.send_meeting_reminders).
+MEETING_REMINDER_DAYS = env.int("MEETING_REMINDER_DAYS", default=2)
 
 LOGGING = {
     "version": 1,
