@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
+from core.uploads import GeneratedNameFileField
 from core.validators import no_control_characters
 
 
@@ -105,7 +106,9 @@ class Meeting(LoggedModel):
     # cancelled, so calendars replace the copy they hold.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     minutes = models.TextField(_("minutes"), blank=True)
-    minutes_document = models.FileField(_("minutes (PDF)"), upload_to="minutes/", blank=True)
+    # Public once published (served by dialogues:minutes_document), stored under a name
+    # the portal makes up, with the extension its bytes show (core/uploads.py).
+    minutes_document = GeneratedNameFileField(_("minutes (PDF)"), upload_to="minutes/", blank=True)
     minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
