@@ -14,6 +14,7 @@ from django.utils import translation
 from core.access import ADMINISTRATOR, OFFICIAL, PUBLIC, REPRESENTATIVE, SIGNED_IN
 from organisations.models import RepresentativeInvitation
 from tests.factories import (
+    MeetingFactory,
     OfficialFactory,
     OrganisationFactory,
     PrincipleFactory,
@@ -41,6 +42,7 @@ POST_ONLY = {
     "backoffice:organisation_release_number",
     "backoffice:application_approve",
     "backoffice:application_reject",
+    "backoffice:meeting_publish",
 }
 
 
@@ -100,6 +102,7 @@ def world(db):
         "signature_b": SignatureFactory(organisation=org_b, agreement=agreement),
         "application_b": WrittenApplicationFactory(organisation=org_b, agreement=agreement),
         "unverified": OrganisationFactory(verification="unverified"),
+        "meeting": MeetingFactory(),
         "invitation_b": RepresentativeInvitation.objects.create(
             organisation=org_b, email="colleague@example.org", invited_by=rep_b.user
         ),
@@ -109,6 +112,8 @@ def world(db):
 def kwargs_for(name, world):
     """URL arguments that point at organisation B's things (A's representative must not reach them)."""
     org_b, signature_b = world["org_b"], world["signature_b"]
+    # A published meeting: its public pages, and the officials' pages about it.
+    meeting_pk = world["meeting"].pk
     by_argument = {
         "organisation_pk": org_b.pk,
         "pk": {
@@ -123,7 +128,7 @@ def kwargs_for(name, world):
             "backoffice:application_approve": world["application_b"].pk,
             "backoffice:application_reject": world["application_b"].pk,
             "backoffice:withdraw": signature_b.pk,
-        }.get(name),
+        }.get(name, meeting_pk if name.startswith("dialogues:") or ":meeting" in name else None),
         "signature_pk": signature_b.pk,
         "application_pk": world["application_b"].pk,
         "representative_pk": org_b.representatives.first().pk,
