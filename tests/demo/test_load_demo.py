@@ -250,3 +250,30 @@ def test_load_demo_without_debug_runs_when_allowed(settings):
     assert "Demo data loaded" in output
     assert Agreement.objects.current().version_label == "2024"
     assert get_user_model().objects.filter(email="official@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_meetings_ahead_and_one_behind_with_minutes(loaded):
+    from dialogues.models import Meeting
+
+    assert Meeting.objects.count() == 3
+    forum, workshop, autumn = (
+        Meeting.objects.get(title_sv__startswith="Dialogforum våren"),
+        Meeting.objects.get(kind=Meeting.Kind.WORKSHOP),
+        Meeting.objects.get(title_sv__startswith="Dialogforum hösten"),
+    )
+    assert {m.status for m in (forum, workshop, autumn)} == {Meeting.Status.PUBLISHED}
+    assert set(Meeting.objects.upcoming()) == {forum, workshop}
+    assert list(Meeting.objects.past()) == [autumn]
+    assert sorted(forum.public_parties.values_list("name", flat=True)) == [
+        "Exempelstads kommun",
+        "Grannby kommun",
+    ]
+    assert forum.registration_open()
+    assert autumn.minutes_published_at is not None and "Minnesanteckningar" in autumn.minutes
+    assert workshop.online_link.startswith("https://")
+    # Created and published through the officials' services: the history says so.
+    assert [r.action_type for r in forum.history()] == [
+        "dialogues.meeting.published",
+        "dialogues.meeting.created",
+    ]

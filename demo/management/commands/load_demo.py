@@ -4,7 +4,7 @@
 
 The content is data, in ``demo/data/``: the compact's versions (``compact-2019.yaml``,
 ``compact-2024.yaml``, loaded by the same loader as ``manage.py load_compact``), and
-``organisations.yaml``, ``users.yaml`` and ``signatures.yaml``.
+``organisations.yaml``, ``users.yaml``, ``signatures.yaml`` and ``meetings.yaml``.
 
 Idempotent: every row is found by its natural key and created only when missing, so
 running it again (``make run`` does on every start) changes nothing. The compact's text
@@ -33,12 +33,16 @@ from allauth.mfa.utils import decrypt, encrypt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import OFFICIALS_GROUP
-from compact.models import Agreement, Signature, WrittenApplication
+from compact.models import Agreement, PublicParty, Signature, WrittenApplication
+from dialogues.models import Meeting
+from dialogues.services.meetings import meeting_create, meeting_publish
 from organisations.models import ActivityArea, Organisation, Representative
 from principles.loading import CompactDataError, load_compact, read_compact_file
 from principles.models import Commitment, PlanItem
@@ -96,6 +100,7 @@ class Command(BaseCommand):
         users_data = read("users.yaml")
         organisations_data = read("organisations.yaml")
         signatures_data = read("signatures.yaml")
+        meetings_data = read("meetings.yaml")
         with transaction.atomic():
             agreements = self.load_compact_versions()
             areas = self.load_activity_areas(organisations_data["activity_areas"])
@@ -107,6 +112,7 @@ class Command(BaseCommand):
             self.load_signatures(signatures_data["signatures"], agreements, organisations, users)
             for data in signatures_data["written_applications"]:
                 self.load_written_application(data, agreements, organisations, users)
+            self.load_meetings(meetings_data, users)
         versions = list(agreements.values())
         self.print_summary(versions[-1], versions[0], organisations, users, users_data)
 
@@ -368,6 +374,69 @@ class Command(BaseCommand):
         )
         self.created += 1
 
+    # -- meetings ----------------------------------------------------------------------
+
+    def load_meetings(self, data, users):
+        """Each meeting, when no meeting has its Swedish title, through the officials'
+        services (created, then published), dated relative to today."""
+        official = users[data["created_by"]]
+        for row in data["public_parties"]:
+            _, created = PublicParty.objects.get_or_create(
+                name=row["name"], defaults={"kind": row["kind"], "website": row["website"]}
+            )
+            self.created += created
+        for row in data["meetings"]:
+            if Meeting.objects.filter(title_sv=row["title"]["sv"]).exists():
+                continue
+            self.load_meeting(row, official)
+            self.created += 1
+
+    def load_meeting(self, row, official):
+        hour, minute = (int(part) for part in row["starts_at"].split(":"))
+        day = timezone.localdate() + datetime.timedelta(days=row["starts_in_days"])
+        starts_at = datetime.datetime.combine(day, datetime.time(hour, minute), LOCAL_TIME)
+        deadline_day = day - datetime.timedelta(days=row["deadline_days_before"])
+        hosts = list(PublicParty.objects.filter(name__in=row["hosts"]))
+        if len(hosts) != len(row["hosts"]):
+            raise CommandError(f"meetings.yaml: a host of {row['title']['sv']!r} is unknown.")
+        try:
+            meeting = meeting_create(
+                actor=official,
+                public_parties=hosts,
+                kind=row["kind"],
+                title_sv=row["title"]["sv"],
+                title_en=row["title"]["en"],
+                description_sv=row["description"]["sv"],
+                description_en=row["description"]["en"],
+                agenda_sv=row["agenda"]["sv"],
+                agenda_en=row["agenda"]["en"],
+                place=row["place"],
+                address=row["address"],
+                online_link=row["online_link"],
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=row["hours"]),
+                registration_deadline=datetime.datetime.combine(
+                    deadline_day, datetime.time(23, 59), LOCAL_TIME
+                ),
+                capacity=row["capacity"],
+                waiting_list=row["waiting_list"],
+                language=row["language"],
+                organiser_name=row["organiser"]["name"],
+                organiser_email=row["organiser"]["email"],
+                organiser_phone=row["organiser"]["phone"],
+            )
+        except ValidationError as error:
+            raise CommandError(f"meetings.yaml, {row['title']['sv']!r}: {error}") from error
+        if row["status"] == Meeting.Status.PUBLISHED:
+            meeting_publish(meeting=meeting, actor=official)
+        if row.get("minutes"):
+            published = meeting.ends_at + datetime.timedelta(
+                days=row["minutes_published_days_after"]
+            )
+            meeting.minutes = row["minutes"]
+            meeting.minutes_published_at = min(published, timezone.now())
+            meeting.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
+
     # -- summary -----------------------------------------------------------------------
 
     def print_summary(self, current, previous, organisations, users, users_data):
@@ -389,6 +458,8 @@ class Command(BaseCommand):
             f"{previous.principles.count()} principles.",
             f"  {len(organisations)} demo organisations ({verified} verified), "
             f"{ActivityArea.objects.count()} areas of activity.",
+            f"  {Meeting.objects.upcoming().count()} upcoming meetings, "
+            f"{Meeting.objects.past().count()} past.",
             f"  Users (password {users_data['password']}): "
             + ", ".join(user.email for user in users.values()),
             f"  {' and '.join(with_totp)}: TOTP secret {users_data['totp_secret']}.",
