@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import meetings, views
+from backoffice import attendance, meetings, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -39,4 +39,13 @@ urlpatterns = [
     path("meetings/<int:pk>/publish/", meetings.meeting_publish_view, name="meeting_publish"),
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel_view, name="meeting_cancel"),
     path("meetings/<int:pk>/copy/", meetings.meeting_copy_view, name="meeting_copy"),
+    path(
+        "meetings/<int:pk>/registrations/",
+        attendance.meeting_registrations,
+        name="meeting_registrations",
+    ),
+    path("meetings/<int:pk>/attendance/", attendance.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/walk-in/", attendance.meeting_walk_in, name="meeting_walk_in"),
+    path("meetings/<int:pk>/signature/", attendance.meeting_signature, name="meeting_signature"),
+    path("meetings/<int:pk>/minutes/", attendance.meeting_minutes, name="meeting_minutes"),
 ]

@@ -16,6 +16,7 @@ register_actions(
         "dialogues.registration.cancelled": _("Cancelled a registration"),
         "dialogues.registration.promoted": _("Moved up from the waiting list"),
         "dialogues.registration.attended": _("Marked as attended"),
+        "dialogues.registration.not_attended": _("Marked as not attended"),
         "dialogues.registration.walk_in": _("Added a walk-in"),
         "dialogues.meeting.signed_on_site": _("Recorded a signature at the forum"),
     }

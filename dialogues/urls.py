@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogues import registration_views, views
+from dialogues import minutes_views, registration_views, views
 
 app_name = "dialogues"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
     path("meetings/<int:pk>/register/", registration_views.register, name="register"),
+    path(
+        "meetings/<int:pk>/minutes.pdf",
+        minutes_views.minutes_document,
+        name="minutes_document",
+    ),
     path(
         "registrations/<str:token>/",
         registration_views.registration_detail,
