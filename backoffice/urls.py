@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import attendance, meetings, views
+from backoffice import attendance, invitations, meetings, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -39,6 +39,17 @@ urlpatterns = [
     path("meetings/<int:pk>/publish/", meetings.meeting_publish_view, name="meeting_publish"),
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel_view, name="meeting_cancel"),
     path("meetings/<int:pk>/copy/", meetings.meeting_copy_view, name="meeting_copy"),
+    path("meetings/<int:pk>/invite/", invitations.meeting_invite, name="meeting_invite"),
+    path(
+        "meetings/<int:pk>/invitations/",
+        invitations.meeting_invitations,
+        name="meeting_invitations",
+    ),
+    path(
+        "meetings/<int:pk>/invitations/resend/",
+        invitations.meeting_invitations_resend,
+        name="meeting_invitations_resend",
+    ),
     path(
         "meetings/<int:pk>/registrations/",
         attendance.meeting_registrations,

@@ -169,3 +169,34 @@ def send_meeting_news(registration_pk: int, template: str, changed_fields: list[
         time_changed=bool(changed & TIME_FIELDS),
         place_changed=bool(changed & PLACE_FIELDS),
     )
+
+
+# Invitations -----------------------------------------------------------------------------
+# The rows carry the state (pending → sending → sent / failed, attempts, the error); the
+# tasks only say "send what is waiting for this meeting" and may run twice or side by side.
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def send_invitations(self, meeting_pk: int) -> dict:
+    """Send the meeting's pending invitations in batches (one SMTP connection each). Rows
+    that failed for a while are tried again when their wait is over (this task, queued
+    again for then); a mail server that cannot be reached is tried again later and later."""
+    from dialogues.services.invitations import invitations_send_pending, retry_delay
+
+    result = invitations_send_pending(meeting_pk=meeting_pk)
+    if not self.request.is_eager:  # in-process (make run), nothing waits to be retried
+        if result.connection_error:
+            delay = retry_delay(self.request.retries + 1).total_seconds()
+            raise self.retry(countdown=delay)
+        if result.retry_in is not None:
+            raise self.retry(countdown=max(result.retry_in, 1.0))
+    return {"sent": result.sent, "failed": result.failed, "deferred": result.deferred}
+
+
+@shared_task
+def requeue_stuck_invitations() -> list[int]:
+    """Celery beat, every minute: invitations a dead worker left half-sent, or whose queue
+    message was lost, are sent (dialogues.services.invitations.invitations_requeue_stuck)."""
+    from dialogues.services.invitations import invitations_requeue_stuck
+
+    return invitations_requeue_stuck()

@@ -43,6 +43,7 @@ POST_ONLY = {
     "backoffice:application_approve",
     "backoffice:application_reject",
     "backoffice:meeting_publish",
+    "backoffice:meeting_invitations_resend",
     "backoffice:meeting_attendance",
 }
 

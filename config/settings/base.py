@@ -188,6 +188,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery beat (the `beat` service in docker-compose.yml) queues the periodic tasks.
+CELERY_BEAT_SCHEDULE = {
+    # Invitations whose worker died mid-batch, or whose queue message was lost, are sent.
+    "requeue-stuck-invitations": {
+        "task": "dialogues.tasks.requeue_stuck_invitations",
+        "schedule": 60.0,
+    },
+}
 
 # "default": allauth's rate limits and the like. The public page cache (core/public_cache.py)
 # keeps rendered pages in each process's memory ("public_pages"), keyed by a content version
@@ -232,6 +240,14 @@ REGISTRATIONS_AWAITING_VERIFICATION_PER_USER = env.int(
 # Dialogue meetings: people with a place are reminded this many days before it starts
 # (Celery beat, dialogues.tasks.send_meeting_reminders).
 MEETING_REMINDER_DAYS = env.int("MEETING_REMINDER_DAYS", default=2)
+# Invitations to meetings (dialogues/services/invitations.py) go out in batches, each over
+# one SMTP connection. A message the server refuses for a while is tried again after 30 s,
+# 2, 8 and 32 minutes (INVITATIONS_RETRY_SECONDS × 4ⁿ), INVITATIONS_MAX_ATTEMPTS times in
+# all; rows a dead worker left "sending" are sent again after INVITATIONS_STUCK_AFTER_SECONDS.
+INVITATIONS_BATCH_SIZE = env.int("INVITATIONS_BATCH_SIZE", default=100)
+INVITATIONS_MAX_ATTEMPTS = env.int("INVITATIONS_MAX_ATTEMPTS", default=5)
+INVITATIONS_RETRY_SECONDS = env.int("INVITATIONS_RETRY_SECONDS", default=30)
+INVITATIONS_STUCK_AFTER_SECONDS = env.int("INVITATIONS_STUCK_AFTER_SECONDS", default=600)
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,11 @@ if env("TEST_SMTP_PORT", default=""):
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Invitations: a failed message is tried again after 1, 4, 16 … s, and a dead worker's batch
+# is taken back after 20 s, so the fault tests (tests/dialogues/test_invitation_delivery.py)
+# see them within their patience.
+INVITATIONS_RETRY_SECONDS = 1
+INVITATIONS_STUCK_AFTER_SECONDS = 20
 MEDIA_ROOT = BASE_DIR / ".test-media" / "public"
 STORAGES["private"]["OPTIONS"]["location"] = BASE_DIR / ".test-media" / "private"  # noqa: F405
 DEBUG = False
