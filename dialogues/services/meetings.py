@@ -5,7 +5,8 @@ log. Bad values are refused with a ``ValidationError`` keyed by field (the view 
 message next to its field), after the meeting row is locked, so nothing is half-saved and
 a registration that arrives meanwhile is counted. Changing the time or place of a published
 meeting, or cancelling it, e-mails everyone registered (dialogues.tasks, queued on commit)
-and raises the meeting's calendar sequence, so calendars replace the copy they hold.
+and raises the meeting's calendar sequence, so calendars replace the copy they hold; more
+places move people up from the waiting list.
 """
 
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from accounts.models import User
 from accounts.rules import is_official
 from compact.models import PublicParty
 from dialogues.models import Meeting, Registration
+from dialogues.services.registrations import waiting_list_promote
 from dialogues.tasks import send_meeting_cancelled, send_meeting_changed
 
 # What an official writes on a meeting (title, description and agenda in each language).
@@ -218,6 +220,8 @@ def meeting_update(
     locked.log_action("dialogues.meeting.changed", actor=actor, data=data)
     if news and published:
         send_meeting_changed.delay_on_commit(locked.pk, news)
+    if published and "capacity" in changed and _more_places(before["capacity"], locked.capacity):
+        waiting_list_promote(meeting=locked)  # those moved up are e-mailed
     _refresh(meeting, locked)
     return changed
 
@@ -266,6 +270,10 @@ def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     send_meeting_cancelled.delay_on_commit(locked.pk)
     _refresh(meeting, locked)
     return locked
+
+
+def _more_places(before: int | None, after: int | None) -> bool:
+    return before is not None and (after is None or after > before)
 
 
 def _refresh(meeting: Meeting, locked: Meeting) -> None:

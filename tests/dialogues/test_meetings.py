@@ -181,6 +181,26 @@ def test_meeting_update_refuses_capacity_below_the_people_registered(official):
     assert meeting.capacity == 5
 
 
+def test_more_places_move_people_up_from_the_waiting_list(
+    official, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(capacity=2)
+    RegistrationFactory(meeting=meeting, participants=2)
+    first = RegistrationFactory(meeting=meeting, status=Registration.Status.WAITING)
+    second = RegistrationFactory(
+        meeting=meeting, participants=3, status=Registration.Status.WAITING
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_update(meeting=meeting, actor=official, capacity=4)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Registration.Status.REGISTERED
+    assert second.status == Registration.Status.WAITING  # three people do not fit in one place
+    assert [m.to for m in mailoutbox] == [[first.email]]
+
+
 def test_meeting_update_refuses_an_end_before_the_start(official):
     meeting = MeetingFactory()
     ends_at = meeting.ends_at
