@@ -7,6 +7,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import LoggedModel
 from core.uploads import GeneratedNameFileField
@@ -62,7 +63,7 @@ class Meeting(LoggedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.DIALOGUE_FORUM)
     title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
@@ -101,7 +102,9 @@ class Meeting(LoggedModel):
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("meeting", "cancelled"), null=True, blank=True
+    )
     # iCalendar's SEQUENCE: raised whenever the time or place changes, or the meeting is
     # cancelled, so calendars replace the copy they hold.
     sequence = models.PositiveIntegerField(default=0, editable=False)
