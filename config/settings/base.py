@@ -195,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dialogues.tasks.requeue_stuck_invitations",
         "schedule": 60.0,
     },
+    # Reminders to people with a place, MEETING_REMINDER_DAYS before (each sent once).
+    "meeting-reminders": {
+        "task": "dialogues.tasks.send_meeting_reminders",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # "default": allauth's rate limits and the like. The public page cache (core/public_cache.py)
