@@ -11,7 +11,8 @@ Register with ``pytest_plugins = ["tests.worker"]`` in a test module. Fixtures:
 The worker and this process use Redis database 15 and a queue of their own, so they
 neither see the eager suite's Redis nor another run's worker. The worker runs with
 config.settings.test and the environment variables TEST_SMTP_PORT (mail over SMTP to
-the mailbox) and CELERY_EAGER=0.
+the mailbox), CELERY_EAGER=0 and CELERY_TASK_DEFAULT_QUEUE (tasks it queues itself go to its
+own queue).
 """
 
 import os
@@ -253,6 +254,7 @@ def celery_worker_process(django_db_setup, smtp_server, tmp_path_factory):
         "REDIS_URL": REDIS_URL,
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_RESULT_BACKEND": REDIS_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "PYTHONUNBUFFERED": "1",
     }
     worker = CeleryWorker(

@@ -23,6 +23,9 @@ if env("TEST_SMTP_PORT", default=""):
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# The test worker (tests/worker.py) consumes a queue of its own; what a task queues from inside
+# the worker (a fan-out, the periodic requeue) goes there too.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Invitations: a failed message is tried again after 1, 4, 16 … s, and a dead worker's batch
 # is taken back after 20 s, so the fault tests (tests/dialogues/test_invitation_delivery.py)
 # see them within their patience.

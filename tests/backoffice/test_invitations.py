@@ -271,3 +271,13 @@ def test_invitation_pages_are_bounded(
     _invitations(meeting, prefix="more-", sending=200, sent=300, failed=200)
     with django_assert_max_num_queries(12):
         assert official_client.get(url).status_code == 200
+
+
+def test_the_meeting_page_links_to_inviting_and_to_the_sending(official_client, meeting):
+    draft = MeetingFactory(status="draft")
+
+    page = official_client.get(reverse("backoffice:meeting", args=[meeting.pk])).content.decode()
+    draft_page = official_client.get(reverse("backoffice:meeting", args=[draft.pk])).content
+    assert f'href="{invite_url(meeting)}"' in page
+    assert f'href="{progress_url(meeting)}"' in page
+    assert invite_url(draft).encode() not in draft_page

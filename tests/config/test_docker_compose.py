@@ -9,7 +9,7 @@ import yaml
 from gunicorn.config import Config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-APP_SERVICES = ["web", "worker"]
+APP_SERVICES = ["web", "worker", "beat"]
 
 
 def interpolate(value, **env):
@@ -24,9 +24,7 @@ def services():
 
 
 def test_the_stack_has_every_service(services):
-    assert {"web", "worker", "postgres", "redis", "mailpit"} <= set(services)
-    # Celery beat joins when a periodic task exists (reminders of dialogue forums).
-    assert "beat" not in services
+    assert {"web", "worker", "beat", "postgres", "redis", "mailpit"} <= set(services)
 
 
 def test_web_and_worker_share_one_image_built_from_the_dockerfile(services):
@@ -41,6 +39,10 @@ def test_web_and_worker_share_one_image_built_from_the_dockerfile(services):
 def test_the_commands(services):
     assert services["web"]["command"][:2] == ["gunicorn", "config.wsgi"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    # One beat, queuing CELERY_BEAT_SCHEDULE's tasks; its state file where it may write.
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert "--schedule" in services["beat"]["command"]
+    assert "deploy" not in services["beat"]  # no replicas: one beat, or each task twice
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
 
 

@@ -274,3 +274,18 @@ def test_two_senders_at_once_never_send_the_same_invitation(server, transactiona
     assert sum(result.sent for result in results) == 600
     assert Counter(server.received) == {f"person{n}@example.org": 1 for n in range(600)}
     assert states(meeting) == {"sent": 600}
+
+
+def test_beat_runs_the_requeue_every_minute():
+    from django.conf import settings
+
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    [entry] = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "dialogues.tasks.requeue_stuck_invitations"
+    ]
+    assert entry["schedule"] == 60.0
+    assert entry["task"] in app.tasks
