@@ -315,7 +315,7 @@ def test_sign_at_forum_records_the_paper_and_sends_the_receipt(
     assert mailoutbox[0].to == [rep.user.email]
     # The representatives' language is not known: the portal's default, Swedish.
     assert "Kim Karlsson (Kassör) undertecknade" in mailoutbox[0].body
-    # TODO-C: the forum sentence in Swedish once translated
+    assert "på papper vid ett dialogforum" in mailoutbox[0].body
 
 
 @pytest.mark.django_db

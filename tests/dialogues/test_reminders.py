@@ -129,7 +129,8 @@ def test_changing_the_time_tells_everyone_registered_or_waiting_in_their_languag
     assert "The time of the meeting has changed." in english.body
     assert "Your place is kept." in english.body
     swedish = next(mail for mail in mailoutbox if mail.to == ["sv@example.org"])
-    assert meeting.title_sv in swedish.subject
+    assert swedish.subject == f"Ändrat: {meeting.title_sv}"
+    assert "Du står kvar på väntelistan." in swedish.body
     assert "/sv/registrations/" in swedish.body
     for mail in (english, swedish):
         event = calendar_event(mail)
