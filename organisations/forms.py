@@ -3,11 +3,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ActionRecord
 from core.uploads import detect_type, validate_size
 from organisations.models import Organisation, Representative
 from organisations.numbers import normalise_organisation_number
 
 LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
+
+
+def number_released_from(organisation: Organisation, number: str) -> bool:
+    """Whether officials released this organisation number from this registration (the
+    action log keeps each released number)."""
+    return (
+        ActionRecord.objects.about(organisation)
+        .filter(action_type="organisations.organisation.number_released", data__number=number)
+        .exists()
+    )
 
 
 def validate_logo(upload):
@@ -55,6 +66,16 @@ class OrganisationForm(forms.ModelForm):
             raise ValidationError(
                 _("An organisation with this organisation number is already registered."),
                 code="unique",
+            )
+        if self.instance.pk and number_released_from(self.instance, number):
+            # Officials freed it for the organisation it belongs to: the registration that
+            # held it does not take it back.
+            raise ValidationError(
+                _(
+                    "Officials released this number from the registration; contact them if "
+                    "it belongs to your organisation."
+                ),
+                code="released",
             )
         return number
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -48,18 +49,18 @@ class RegistrationError(Exception):
 
 
 def registrations_awaiting_verification(user: User) -> int:
-    """How many organisations the user registered are still awaiting verification (the
-    action log says who registered each, whoever represents it now)."""
+    """How many organisations the user registered are still awaiting verification, or were
+    rejected and still hold their organisation number (the action log says who registered
+    each, whoever represents it now): each holds a number no one else can register."""
     registered = ActionRecord.objects.filter(
         actor=user,
         action_type="organisations.organisation.registered",
         content_type=ContentType.objects.get_for_model(Organisation),
     )
-    return (
-        Organisation.objects.awaiting_verification()
-        .filter(pk__in=registered.values("object_id"))
-        .count()
+    holding = Q(verification=Organisation.Verification.UNVERIFIED) | Q(
+        verification=Organisation.Verification.REJECTED, organisation_number__isnull=False
     )
+    return Organisation.objects.filter(holding, pk__in=registered.values("object_id")).count()
 
 
 def registration_limit_reached(user: User) -> str | None:
@@ -68,10 +69,12 @@ def registration_limit_reached(user: User) -> str | None:
     if registrations_awaiting_verification(user) < limit:
         return None
     return ngettext(
-        "You have registered %(count)d organisation awaiting verification, as many as one "
-        "account may. Register another when officials have verified it.",
-        "You have registered %(count)d organisations awaiting verification, as many as one "
-        "account may. Register another when officials have verified one of them.",
+        "You have registered %(count)d organisation awaiting verification (or rejected and "
+        "still holding its organisation number), as many as one account may. Register another "
+        "when officials have verified it.",
+        "You have registered %(count)d organisations awaiting verification (or rejected and "
+        "still holding their organisation numbers), as many as one account may. Register "
+        "another when officials have verified one of them.",
         limit,
     ) % {"count": limit}
 

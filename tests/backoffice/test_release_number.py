@@ -25,6 +25,7 @@ from tests.signin import sign_in_with_second_factor
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NUMBER = "802002-4538"
+OTHER_NUMBER = "802479-8590"
 
 
 @pytest.fixture
@@ -125,8 +126,10 @@ def test_a_registration_without_a_number_cannot_be_verified(client, official, co
     assert organisation.verification == "unverified"
 
 
-def test_a_representative_gives_a_released_registration_a_number_again(client, official):
-    rep = RepresentativeFactory(organisation__verification="rejected")
+def test_a_released_registration_cannot_take_its_number_back(client, official):
+    rep = RepresentativeFactory(
+        organisation__verification="rejected", organisation__organisation_number=NUMBER
+    )
     organisation = rep.organisation
     organisation_release_number(organisation=organisation, actor=official)
     client.force_login(rep.user)
@@ -136,11 +139,40 @@ def test_a_representative_gives_a_released_registration_a_number_again(client, o
         "contact_name": organisation.contact_name,
         "contact_email": organisation.contact_email,
     }
-    response = client.post(reverse("organisations:edit", args=[organisation.pk]), data)
+    edit = reverse("organisations:edit", args=[organisation.pk])
+    response = client.post(edit, data)
     assert "organisation_number" in response.context["form"].errors
+
+    # The number released from it, however it is typed: refused, with a message.
+    response = client.post(edit, {**data, "organisation_number": "8020024538"})
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["organisation_number"]
+    assert error.startswith("Officials released this number from the registration; contact")
+    organisation.refresh_from_db()
+    assert organisation.organisation_number is None
+
+    # Another number is fine.
+    response = client.post(edit, {**data, "organisation_number": OTHER_NUMBER})
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.organisation_number == OTHER_NUMBER
+
+
+def test_a_number_released_from_one_registration_is_free_for_another(client, official):
+    squatter = OrganisationFactory(organisation_number=NUMBER, verification="unverified")
+    organisation_release_number(organisation=squatter, actor=official)
+    rep = RepresentativeFactory(organisation__verification="unverified")
+    client.force_login(rep.user)
+    organisation = rep.organisation
     response = client.post(
         reverse("organisations:edit", args=[organisation.pk]),
-        {**data, "organisation_number": "8020024538"},
+        {
+            "name": organisation.name,
+            "organisation_number": NUMBER,
+            "kind": organisation.kind,
+            "contact_name": organisation.contact_name,
+            "contact_email": organisation.contact_email,
+        },
     )
     assert response.status_code == 302
     organisation.refresh_from_db()

@@ -6,7 +6,11 @@ from django.urls import reverse
 
 from organisations.models import Organisation
 from organisations.numbers import with_check_digit
-from organisations.services import organisation_reject, organisation_verify
+from organisations.services import (
+    organisation_reject,
+    organisation_release_number,
+    organisation_verify,
+)
 from tests.factories import OfficialFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -42,19 +46,38 @@ def test_a_fourth_registration_awaiting_verification_is_refused_with_a_message(c
     )
 
 
-def test_a_registration_decided_by_officials_no_longer_counts(client):
+def test_a_verified_registration_no_longer_counts(client):
+    client.force_login(UserFactory())
+    for n in range(3):
+        register(client, n)
+    first = Organisation.objects.order_by("pk").first()
+    organisation_verify(organisation=first, actor=OfficialFactory())
+
+    assert register(client, 3).status_code == 302
+    assert register(client, 4).status_code == 200
+    assert Organisation.objects.count() == 4
+
+
+def test_a_rejected_registration_counts_while_it_holds_its_number(client):
     client.force_login(UserFactory())
     for n in range(3):
         register(client, n)
     first, second = Organisation.objects.order_by("pk")[:2]
     official = OfficialFactory()
-    organisation_verify(organisation=first, actor=official)
+    organisation_reject(organisation=first, actor=official, reason="Not an organisation.")
     organisation_reject(organisation=second, actor=official, reason="Not an organisation.")
 
+    # Rejected, each still holds a number no one else can register.
+    response = register(client, 3)
+    assert response.status_code == 200
+    assert "3 organisations awaiting verification" in " ".join(
+        response.context["form"].non_field_errors()
+    )
+
+    organisation_release_number(organisation=first, actor=official)
     assert register(client, 3).status_code == 302
-    assert register(client, 4).status_code == 302
-    assert register(client, 5).status_code == 200
-    assert Organisation.objects.count() == 5
+    assert register(client, 4).status_code == 200
+    assert Organisation.objects.count() == 4
 
 
 def test_the_limit_is_per_account_and_a_setting(client, settings):
