@@ -614,3 +614,56 @@ def test_public_page_queries_are_bounded(client, django_assert_max_num_queries):
         with django_assert_max_num_queries(4):  # and two savepoints
             response = client.get(reverse("dialogues:meeting", args=[meeting.pk]))
         assert response.status_code == 200
+
+
+# -- the page cache ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def page_cache(settings):
+    from django.core.cache import caches
+
+    settings.PUBLIC_PAGE_CACHE = True
+    caches["public_pages"].clear()
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_cached_meeting_page_shows_a_registration_at_once(client):
+    meeting = MeetingFactory(capacity=10)
+    url = reverse("dialogues:meeting", args=[meeting.pk])
+    assert "10 places left" in client.get(url).content.decode()
+    assert "10 places left" in client.get(url).content.decode()  # from the cache
+
+    RegistrationFactory(meeting=meeting, participants=4)
+
+    assert "6 places left" in client.get(url).content.decode()
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_cached_pages_show_a_publication_cancellation_and_new_host_at_once(client):
+    official = OfficialFactory()
+    draft = MeetingFactory(status=Meeting.Status.DRAFT, title_en="Autumn forum")
+    listing, page, feed = (
+        reverse("dialogues:list"),
+        reverse("dialogues:meeting", args=[draft.pk]),
+        reverse("dialogues:feed"),
+    )
+    assert "Autumn forum" not in client.get(listing).content.decode()
+    assert client.get(page).status_code == 404
+    assert b"Autumn forum" not in client.get(feed).content
+
+    meeting_publish(meeting=draft, actor=official)
+    assert "Autumn forum" in client.get(listing).content.decode()
+    assert client.get(page).status_code == 200
+    assert b"Autumn forum" in client.get(feed).content
+
+    meeting_update(
+        meeting=draft,
+        actor=official,
+        public_parties=[*draft.public_parties.all(), PublicPartyFactory(name="Grannby kommun")],
+    )
+    assert "Grannby kommun" in client.get(page).content.decode()
+
+    meeting_cancel(meeting=draft, actor=official, reason="No hall.")
+    assert "No hall." in client.get(page).content.decode()
+    assert b"STATUS:CANCELLED" in client.get(feed).content
