@@ -118,6 +118,11 @@ def _validate(meeting: Meeting, *, registered: int = 0) -> None:
     meeting.full_clean(exclude=["title", "description", "agenda"])
 
 
+def _same(value, other) -> bool:
+    """Equal, an empty translation ("" from a form, None in the database) being empty."""
+    return value == other or (value in (None, "") and other in (None, ""))
+
+
 def _as_text(value) -> str:
     """A value for the action log (JSON), as people read it."""
     if value is None:
@@ -193,7 +198,7 @@ def meeting_update(
     parties_before = set(locked.public_parties.all())
     for name, value in fields.items():
         setattr(locked, name, value)
-    changed = [name for name in FIELDS if getattr(locked, name) != before[name]]
+    changed = [name for name in FIELDS if not _same(getattr(locked, name), before[name])]
     if public_parties is not None:
         public_parties = set(public_parties)
         if not public_parties:

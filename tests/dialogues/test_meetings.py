@@ -152,9 +152,11 @@ def test_meeting_update_records_what_changed_from_and_to(official):
 
 
 def test_meeting_update_without_a_change_records_nothing(official):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(title_en=None)
 
     assert meeting_update(meeting=meeting, actor=official, title_sv=meeting.title_sv) == []
+    # An empty field from the form is the empty translation in the database.
+    assert meeting_update(meeting=meeting, actor=official, title_en="") == []
     assert actions(meeting) == []
 
 
