@@ -108,6 +108,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Each address added sends a confirmation e-mail to it: few addresses, and few changes an
+# hour (adding, removing, making primary, sending the confirmation again; allauth's other
+# limits keep their defaults).
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+ACCOUNT_RATE_LIMITS = {"manage_email": "3/h/user"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Compact portal")
 
