@@ -6,10 +6,12 @@ import json
 import logging
 import time
 
+from allauth.core.internal.httpkit import get_client_ip
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
@@ -24,6 +26,15 @@ CSP_REPORT_MAX_BYTES = 10_000
 LAST_SEEN = "portal_last_seen"
 
 
+def client_address(request) -> str | None:
+    """The client's address as allauth's rate limits count it: behind the proxy, taken from
+    X-Forwarded-For (ALLAUTH_TRUSTED_PROXY_COUNT), else REMOTE_ADDR."""
+    try:
+        return get_client_ip(request)
+    except ImproperlyConfigured:  # fewer X-Forwarded-For entries than proxies: not trusted
+        return request.META.get("REMOTE_ADDR")
+
+
 def security_event(event: str, request=None, **fields) -> None:
     """One line of JSON per event: what happened, to whom, from where."""
     record = {"event": event, **fields}
@@ -31,7 +42,7 @@ def security_event(event: str, request=None, **fields) -> None:
         user = getattr(request, "user", None)
         record.update(
             path=request.path,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_address(request),
             user=user.pk if user is not None and user.is_authenticated else None,
         )
     logger.warning(json.dumps(record, default=str, sort_keys=True))

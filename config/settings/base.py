@@ -114,6 +114,11 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_MAX_EMAIL_ADDRESSES = 2
 ACCOUNT_RATE_LIMITS = {"manage_email": "3/h/user"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Codes refused over allauth's limit are logged as security events (accounts/forms.py).
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "accounts.forms.MFAReauthenticateForm",
+}
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Compact portal")
 
 LANGUAGE_CODE = "sv"

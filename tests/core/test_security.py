@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import OfficialFactory, RepresentativeFactory, UserFactory
-from tests.signin import sign_in_with_second_factor
+from tests.factories import PASSWORD, OfficialFactory, RepresentativeFactory, UserFactory
+from tests.signin import current_totp_code, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,62 @@ def test_security_events_are_logged_as_json(client, compact, caplog):
     assert events(caplog, "login_failed")[0]["login"] == official.email
     assert events(caplog, "permission_denied")[0]["user"] == rep.user.pk
     assert events(caplog, "mfa_failed")[0]["account"] == official.pk
+
+
+def test_sign_ins_over_the_limit_are_logged(client, caplog):
+    user = UserFactory()
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        for _ in range(5):
+            client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+        assert not events(caplog, "login_rate_limited")
+        response = client.post(reverse("account_login"), {"login": user.email, "password": "x"})
+    assert response.status_code == 200  # allauth answers with a form error, not a 429
+    assert response.context["form"].errors
+    [logged] = events(caplog, "login_rate_limited")
+    assert logged["login"] == user.email
+    assert logged["ip"] == "127.0.0.1"
+
+
+def test_second_factor_codes_over_the_limit_are_logged(client, caplog):
+    official = OfficialFactory(totp=True)
+    response = client.post(
+        reverse("account_login"), {"login": official.email, "password": PASSWORD}
+    )
+    assert response["Location"].endswith(reverse("mfa_authenticate"))
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        for _ in range(5):
+            client.post(reverse("mfa_authenticate"), {"code": "000000"})
+        assert len(events(caplog, "mfa_failed")) == 5
+        assert not events(caplog, "mfa_rate_limited")
+        response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
+    assert response.status_code == 200  # refused even with the right code, as a form error
+    [logged] = events(caplog, "mfa_rate_limited")
+    assert logged["account"] == official.pk
+
+
+def test_second_factor_reauthentication_over_the_limit_is_logged(client, caplog):
+    official = OfficialFactory(totp=True)
+    sign_in_with_second_factor(client, official)
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        for _ in range(6):
+            response = client.post(reverse("mfa_reauthenticate"), {"code": "000000"})
+    assert response.status_code == 200
+    [logged] = events(caplog, "mfa_rate_limited")
+    assert (logged["account"], logged["user"]) == (official.pk, official.pk)
+
+
+def test_events_name_the_client_address_behind_the_proxy(client, caplog, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        client.post(
+            reverse("account_login"),
+            {"login": "nobody@example.org", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.2",
+        )
+        client.post(reverse("account_login"), {"login": "nobody@example.org", "password": "x"})
+    first, second = events(caplog, "login_failed")
+    assert first["ip"] == "198.51.100.2"  # the entry the trusted proxy appended
+    assert second["ip"] == "127.0.0.1"  # no header: the connection's address
 
 
 def test_production_cookies_are_host_only():
