@@ -94,6 +94,29 @@ def _status_for(meeting: Meeting, participants: int) -> str:
     )
 
 
+# One invitation link (it may be forwarded to colleagues) or one account registers at most
+# this many people's addresses for a meeting: a link that leaked cannot have the portal
+# send confirmations to any number of strangers.
+REGISTRATIONS_PER_LINK = 10
+
+
+def _ensure_within_limit(meeting: Meeting, *, invitation, actor) -> None:
+    if invitation is not None:
+        made = Registration.objects.active().filter(meeting=meeting, invitation=invitation)
+    elif actor is not None:
+        made = Registration.objects.active().filter(meeting=meeting, user=actor)
+    else:
+        return
+    if made.count() >= REGISTRATIONS_PER_LINK:
+        raise RegistrationError(
+            _(
+                "%(count)s people are already registered with this invitation or account. "
+                "Ask the organiser to register more."
+            )
+            % {"count": REGISTRATIONS_PER_LINK}
+        )
+
+
 def _already_registered() -> RegistrationError:
     return RegistrationError(
         _("This address is already registered for the meeting."), field="email"
@@ -132,6 +155,7 @@ def registration_create(
     email = normalise_email(email)
     if Registration.objects.active().filter(meeting=meeting, email=email).exists():
         raise _already_registered()
+    _ensure_within_limit(meeting, invitation=invitation, actor=actor)
     status = _status_for(meeting, participants)
     try:
         with transaction.atomic():

@@ -20,6 +20,7 @@ from icalendar import Calendar
 from core.models import ActionRecord
 from dialogues.models import Invitation, Meeting, Registration
 from dialogues.services.registrations import (
+    REGISTRATIONS_PER_LINK,
     RegistrationError,
     registration_cancel,
     registration_create,
@@ -512,3 +513,18 @@ def test_two_people_asking_for_the_last_place_at_once_get_one_place_and_one_wait
     assert codes == [302, 302]
     assert sorted(statuses(meeting).values()) == ["registered", "waiting"]
     assert ActionRecord.objects.filter(action_type="dialogues.registration.created").count() == 2
+
+
+@pytest.mark.django_db
+def test_one_invitation_link_registers_at_most_ten_addresses():
+    meeting = MeetingFactory(capacity=None)
+    invitation = invite(meeting)
+    for n in range(REGISTRATIONS_PER_LINK):
+        register(meeting, f"colleague{n}@example.org", invitation=invitation)
+    with pytest.raises(RegistrationError, match="already registered with this invitation"):
+        register(meeting, "stranger@example.org", invitation=invitation)
+    # A cancellation frees one; another invitation has its own count.
+    registration_cancel(registration=Registration.objects.first(), actor=None)
+    register(meeting, "stranger@example.org", invitation=invitation)
+    register(meeting, "other@example.org", invitation=invite(meeting, "other@example.org"))
+    assert Registration.objects.active().filter(meeting=meeting).count() == 11
