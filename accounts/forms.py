@@ -1,3 +1,4 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
@@ -5,10 +6,16 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 
 from core.security import security_event
+from core.validators import plain_email_address
 
 
 class SignupForm(AllauthSignupForm):
-    """allauth's sign-up, costing the same whether or not the address has an account."""
+    """allauth's sign-up, costing the same whether or not the address has an account, for a
+    plain address (no quoted local part, no control characters)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators.append(plain_email_address)
 
     def try_save(self, request):
         if self.account_already_exists:
@@ -16,6 +23,15 @@ class SignupForm(AllauthSignupForm):
             # one too, so the time taken does not tell that the address is registered.
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """allauth's form adding an address to an account (ACCOUNT_FORMS["add_email"]), for a
+    plain address."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators.append(plain_email_address)
 
 
 class LogsRateLimitedCode:

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import no_control_characters
+from core.validators import no_control_characters, plain_email_address
 
 OFFICIALS_GROUP = "Officials"  # holds the accounts.official permission (migration 0003)
 
@@ -35,7 +35,7 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("e-mail address"), unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True, validators=[plain_email_address])
     full_name = models.CharField(
         _("full name"), max_length=200, blank=True, validators=[no_control_characters]
     )

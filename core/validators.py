@@ -23,3 +23,18 @@ def no_control_characters(value) -> None:
             ),
             code="control_characters",
         )
+
+
+def plain_email_address(value) -> None:
+    """Refuse an e-mail address that a mail program would show as something else: one with
+    control or invisible characters, or with a quoted local part ("a b"@example.org, which
+    Django's EmailValidator accepts with control characters inside the quotes)."""
+    if not value:
+        return
+    no_control_characters(value)
+    local_part = str(value).rpartition("@")[0]
+    if '"' in local_part or "\\" in local_part:
+        raise ValidationError(
+            _("Enter the e-mail address without quotation marks or backslashes."),
+            code="quoted_local_part",
+        )

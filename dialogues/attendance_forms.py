@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compact.forms import validate_pdf
 from compact.models import Agreement, Signature
-from core.validators import no_control_characters
+from core.validators import no_control_characters, plain_email_address
 from dialogues.registration_forms import MAX_PARTICIPANTS
 from organisations.models import Organisation
 
@@ -15,6 +15,7 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
+        validators=[plain_email_address],
         help_text=_("For the minutes and the next invitation."),
     )
     organisation_name = forms.CharField(

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import LoggedModel
 from core.uploads import GeneratedNameFileField
-from core.validators import no_control_characters
+from core.validators import no_control_characters, plain_email_address
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -75,7 +75,9 @@ class Meeting(LoggedModel):
     address = models.CharField(
         _("address"), max_length=300, blank=True, validators=[no_control_characters]
     )
-    online_link = models.URLField(_("link to join online"), blank=True)
+    online_link = models.URLField(
+        _("link to join online"), blank=True, validators=[no_control_characters]
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     registration_deadline = models.DateTimeField(_("register by"))
@@ -91,7 +93,7 @@ class Meeting(LoggedModel):
     organiser_name = models.CharField(
         _("organiser"), max_length=200, validators=[no_control_characters]
     )
-    organiser_email = models.EmailField(_("organiser's e-mail"))
+    organiser_email = models.EmailField(_("organiser's e-mail"), validators=[plain_email_address])
     organiser_phone = models.CharField(
         _("organiser's phone"), max_length=40, blank=True, validators=[no_control_characters]
     )
@@ -191,7 +193,7 @@ class Invitation(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("meeting")
     )
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(_("e-mail address"), validators=[plain_email_address])
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
@@ -266,7 +268,7 @@ class Registration(LoggedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(_("e-mail address"), validators=[plain_email_address])
     participants = models.PositiveSmallIntegerField(_("number of people"), default=1)
     needs = models.TextField(_("accessibility or dietary needs"), blank=True)
     language = models.CharField(

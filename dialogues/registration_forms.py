@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import no_control_characters
+from core.validators import no_control_characters, plain_email_address
 from organisations.models import Organisation
 
 MAX_PARTICIPANTS = 20
@@ -29,6 +29,7 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
+        validators=[plain_email_address],
         help_text=_("The confirmation and any news about the meeting go here."),
     )
     participants = forms.IntegerField(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import ActionRecord
 from core.uploads import detect_type, validate_size
+from core.validators import plain_email_address
 from organisations.models import Organisation, Representative
 from organisations.numbers import normalise_organisation_number
 
@@ -87,7 +88,9 @@ class OrganisationForm(forms.ModelForm):
 
 
 class InviteRepresentativeForm(forms.Form):
-    email = forms.EmailField(label=_("The colleague's e-mail address"))
+    email = forms.EmailField(
+        label=_("The colleague's e-mail address"), validators=[plain_email_address]
+    )
     may_sign = forms.BooleanField(
         label=_("May sign the compact for the organisation"), required=False
     )

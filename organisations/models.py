@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
 from core.uploads import GeneratedNameImageField, delete_file_on_commit, stored_file_name
-from core.validators import no_control_characters
+from core.validators import no_control_characters, plain_email_address
 from organisations.invitations import INVITATION_MAX_AGE
 from organisations.numbers import OrganisationNumberField
 
@@ -61,7 +61,7 @@ class Organisation(LoggedModel):
         _("organisation number"), unique=True, null=True, help_text=_("NNNNNN-NNNN")
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     activity_areas = models.ManyToManyField(
         ActivityArea, blank=True, related_name="organisations", verbose_name=_("areas of activity")
@@ -69,7 +69,9 @@ class Organisation(LoggedModel):
     postal_town = models.CharField(
         _("postal town"), max_length=100, blank=True, validators=[no_control_characters]
     )
-    public_email = models.EmailField(_("public contact e-mail"), blank=True)
+    public_email = models.EmailField(
+        _("public contact e-mail"), blank=True, validators=[plain_email_address]
+    )
     publish_email = models.BooleanField(
         _("show the contact e-mail publicly"),
         default=False,
@@ -78,7 +80,9 @@ class Organisation(LoggedModel):
     contact_name = models.CharField(
         _("contact person"), max_length=200, validators=[no_control_characters]
     )
-    contact_email = models.EmailField(_("contact person's e-mail"))
+    contact_email = models.EmailField(
+        _("contact person's e-mail"), validators=[plain_email_address]
+    )
     contact_phone = models.CharField(
         _("contact person's phone"), max_length=40, blank=True, validators=[no_control_characters]
     )
@@ -200,7 +204,7 @@ class RepresentativeInvitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(_("e-mail address"), validators=[plain_email_address])
     may_sign = models.BooleanField(_("may sign"), default=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -2,17 +2,26 @@
 forms people use and ``full_clean`` (the admin, scripts)."""
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
 from django.urls import reverse
 
+from accounts.forms import AddEmailForm, SignupForm
 from accounts.models import User
 from compact.forms import SignForm
 from compact.models import PublicParty
-from core.validators import no_control_characters
-from organisations.models import Organisation
+from core.validators import no_control_characters, plain_email_address
+from dialogues.attendance_forms import WalkInForm
+from dialogues.models import Invitation, Registration
+from dialogues.registration_forms import RegistrationForm
+from organisations.forms import InviteRepresentativeForm
+from organisations.models import Organisation, RepresentativeInvitation
 from principles.models import DevelopmentArea, Principle
 from tests.factories import (
     AgreementFactory,
+    MeetingFactory,
     OrganisationFactory,
     RepresentativeFactory,
     SignatureFactory,
@@ -162,3 +171,161 @@ def test_the_error_is_in_swedish_on_swedish_pages(client):
         {"name": PHISHING, "organisation_number": "8020024538", "kind": "association"},
     )
     assert "radbrytningar" in " ".join(response.context["form"].errors["name"])
+
+
+QUOTED = '"a\x1b[31mb"@example.org'
+REFUSED_ADDRESSES = [
+    QUOTED,
+    '"two words"@example.org',
+    '"a\\"b"@example.org',
+    "a\u200b@example.org",
+    "kim@exa\u202emple.org",
+]
+
+
+@pytest.mark.parametrize("address", REFUSED_ADDRESSES)
+def test_plain_email_address_refuses_quoted_local_parts_and_control_characters(address):
+    with pytest.raises(ValidationError):
+        plain_email_address(address)
+
+
+def test_djangos_email_validator_alone_accepts_a_quoted_local_part_with_an_escape():
+    validate_email(QUOTED)  # why plain_email_address is needed
+
+
+@pytest.mark.parametrize(
+    "address", ["", "kim@example.org", "kim.kontakt+forum@example.org", "o'brien@example.org"]
+)
+def test_plain_email_address_accepts_ordinary_addresses(address):
+    plain_email_address(address)
+
+
+def our_models():
+    for app in ("accounts", "compact", "core", "dialogues", "organisations", "principles"):
+        yield from apps.get_app_config(app).get_models()
+
+
+def test_every_email_and_url_field_of_our_models_has_the_validator():
+    checked = []
+    for model in our_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.EmailField):
+                assert plain_email_address in field.validators, field
+                checked.append(f"{model._meta.label}.{field.name}")
+            elif isinstance(field, models.URLField):
+                if f"{model._meta.label}.{field.name}" == "compact.PublicParty.website":
+                    continue  # with the next migration of compact
+                assert no_control_characters in field.validators, field
+                checked.append(f"{model._meta.label}.{field.name}")
+    assert sorted(checked) == [
+        "accounts.User.email",
+        "dialogues.Invitation.email",
+        "dialogues.Meeting.online_link",
+        "dialogues.Meeting.organiser_email",
+        "dialogues.Registration.email",
+        "organisations.Organisation.contact_email",
+        "organisations.Organisation.public_email",
+        "organisations.Organisation.website",
+        "organisations.RepresentativeInvitation.email",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("website", ["https://exa\u202emple.org/", "https://example.org/\u200bx"])
+def test_an_organisations_website_with_invisible_characters_is_refused_by_the_edit_form(
+    client, website
+):
+    rep = RepresentativeFactory()
+    organisation = rep.organisation
+    client.force_login(rep.user)
+    response = client.post(
+        reverse("organisations:edit", args=[organisation.pk]),
+        {
+            "name": organisation.name,
+            "organisation_number": organisation.organisation_number,
+            "kind": organisation.kind,
+            "website": website,
+            "contact_name": organisation.contact_name,
+            "contact_email": organisation.contact_email,
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["website"]
+    organisation.refresh_from_db()
+    assert organisation.website == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["contact_email", "public_email"])
+def test_an_organisations_addresses_with_a_quoted_local_part_are_refused_by_the_edit_form(
+    client, field
+):
+    rep = RepresentativeFactory()
+    organisation = rep.organisation
+    client.force_login(rep.user)
+    data = {
+        "name": organisation.name,
+        "organisation_number": organisation.organisation_number,
+        "kind": organisation.kind,
+        "contact_name": organisation.contact_name,
+        "contact_email": organisation.contact_email,
+    }
+    response = client.post(
+        reverse("organisations:edit", args=[organisation.pk]), {**data, field: QUOTED}
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("instance", "field"),
+    [
+        (lambda: MeetingFactory.build(online_link="https://meet.example/\u200bx"), "online_link"),
+        (lambda: MeetingFactory.build(organiser_email=QUOTED), "organiser_email"),
+        (lambda: Invitation(meeting=MeetingFactory(), email=QUOTED), "email"),
+        (
+            lambda: Registration(meeting=MeetingFactory(), name="Kim", email=QUOTED),
+            "email",
+        ),
+        (lambda: User(email=QUOTED), "email"),
+        (
+            lambda: RepresentativeInvitation(
+                organisation=OrganisationFactory(), email=QUOTED, invited_by=UserFactory()
+            ),
+            "email",
+        ),
+    ],
+    ids=[
+        "meeting_online_link",
+        "meeting_organiser_email",
+        "invitation_email",
+        "registration_email",
+        "user_email",
+        "representative_invitation_email",
+    ],
+)
+def test_other_fields_refuse_invisible_characters_and_quoted_addresses(instance, field):
+    with pytest.raises(ValidationError) as error:
+        instance().full_clean(exclude=["password", "token", "public_parties"])
+    assert field in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_our_forms_refuse_a_quoted_local_part():
+    organisation = OrganisationFactory()
+    forms = [
+        InviteRepresentativeForm(
+            {"email": QUOTED}, organisation=organisation, may_grant_signing=False
+        ),
+        RegistrationForm(
+            {"organisation_name": "", "name": "Kim", "email": QUOTED, "participants": 1}
+        ),
+        WalkInForm({"name": "Kim", "email": QUOTED, "participants": 1}),
+        SignupForm({"email": QUOTED, "password1": "ett-långt-lösenord", "password2": "x"}),
+        AddEmailForm(user=UserFactory(), data={"email": QUOTED}),
+    ]
+    for form in forms:
+        assert not form.is_valid()
+        assert "email" in form.errors, type(form)
+    assert not User.objects.filter(email=QUOTED).exists()
