@@ -238,5 +238,14 @@ class RepresentativeInvitation(models.Model):
         return f"{self.email} → {self.organisation}"
 
     @property
+    def inviter_in_mail(self) -> str:
+        """How the invitation e-mail names whoever sent it, in the active language: until
+        officials have verified the organisation, not by the sender's own address (text its
+        registrant chose), as for the organisation's name (Organisation.name_in_mail)."""
+        if self.organisation.is_verified:
+            return self.invited_by.email
+        return gettext("A representative")
+
+    @property
     def is_expired(self) -> bool:
         return self.sent_at <= invitations_expire_if_sent_before()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,9 @@ class InvitationError(Exception):
 
 # Each invitation e-mail is one of these records: what the limits count.
 INVITATION_SENT = ("organisations.representative.invited", "organisations.invitation.resent")
+# pg_advisory_xact_lock's first key for "invitations to one address" (b"inv@" as an int); the
+# second is the address's hashtext.
+ADDRESS_LOCK_SPACE = int.from_bytes(b"inv@", "big", signed=True)
 
 
 class DecisionError(Exception):
@@ -137,10 +140,11 @@ def representative_invite(
     if may_sign and not rules.has_perm("organisations.grant_signing", actor, organisation):
         raise InvitationError(_("Only a representative who may sign can let others sign."))
     email = email.strip().lower()
-    # One at a time per user and per organisation, so parallel requests count each other.
+    # One at a time per user, per organisation and per address (whatever its +tag), so
+    # parallel requests count each other.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _ensure_invitation_may_be_sent(organisation=organisation, email=email, actor=actor)
+    _lock_address(address_for_limits(email))
     # Sent again only while it can still be accepted: a revoked, expired or void invitation
     # stays as it is, and the address gets a new one.
     invitation = next(
@@ -153,6 +157,21 @@ def representative_invite(
         ),
         None,
     )
+    if (
+        invitation is not None
+        and invitation.may_sign
+        and not rules.has_perm("organisations.grant_signing", actor, organisation)
+    ):
+        # Sending it again makes its link valid for two more weeks: as much as sending it.
+        raise InvitationError(
+            _(
+                "%(email)s has an open invitation that lets them sign for the organisation: "
+                "only a representative who may sign can send it again."
+            )
+            % {"email": email},
+            field="email",
+        )
+    _ensure_invitation_may_be_sent(organisation=organisation, email=email, actor=actor)
     if invitation is None:
         invitation = RepresentativeInvitation.objects.create(
             organisation=organisation,
@@ -174,6 +193,33 @@ def representative_invite(
     return invitation
 
 
+def address_for_limits(email: str) -> str:
+    """The address the per-address limit counts: lower-cased and without its +tag, since
+    kim+a@example.org and Kim+b@example.org reach the mailbox of kim@example.org."""
+    local_part, _at, domain = email.strip().lower().rpartition("@")
+    return f"{local_part.split('+', 1)[0]}@{domain}"
+
+
+def _lock_address(address: str) -> None:
+    """Let one transaction at a time invite this address (as address_for_limits gives it),
+    until it commits, so that parallel invitations to it count each other."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ADDRESS_LOCK_SPACE, address]
+            )
+
+
+def _sent_to(records, address: str) -> int:
+    """How many of these invitation e-mail records went to the address, by any +tag or
+    case of it."""
+    domain = address.rpartition("@")[2]
+    emails = records.filter(data__email__iendswith=f"@{domain}").values_list(
+        "data__email", flat=True
+    )
+    return sum(1 for email in emails if address_for_limits(email) == address)
+
+
 def _ensure_invitation_may_be_sent(*, organisation: Organisation, email: str, actor: User):
     """Refuse an invitation e-mail beyond the limits, saying which one."""
     now = timezone.now()
@@ -190,7 +236,7 @@ def _ensure_invitation_may_be_sent(*, organisation: Organisation, email: str, ac
             field="email",
         )
     if (
-        sent.filter(data__email=email, at__gt=last_day).count()
+        _sent_to(sent.filter(at__gt=last_day), address_for_limits(email))
         >= settings.INVITATIONS_PER_ADDRESS_PER_DAY
     ):
         raise InvitationError(

@@ -2,10 +2,12 @@
 organisation and per address, and an unverified organisation's own text stays out of them."""
 
 import datetime
+import threading
 
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils import timezone
 from core.models import ActionRecord
 from organisations.invitations import invitation_token
 from organisations.models import Representative, RepresentativeInvitation
+from organisations.services import address_for_limits
 from organisations.tasks import send_representative_invitation
 from tests.factories import (
     OfficialFactory,
@@ -87,6 +90,31 @@ def test_invitation_mail_of_a_verified_organisation_names_it(invite, mailoutbox)
     invite(rep, "colleague@example.org")
     assert mailoutbox[0].subject == "You are invited to represent Föreningen Ängsblomman"
     assert "not yet verified" not in mailoutbox[0].body
+    assert f"{rep.user.email} invites you to represent" in mailoutbox[0].body
+
+
+def test_invitation_mail_of_an_unverified_organisation_leaves_out_the_senders_address(
+    invite, mailoutbox
+):
+    # An address is text its owner chose too: "bankid-spärrat-logga-in@evil.example".
+    rep = RepresentativeFactory(
+        organisation__verification="unverified", user__email="konto-sparrat@evil.example"
+    )
+    invite(rep, "target@example.org")
+    body = mailoutbox[0].body
+    assert "evil.example" not in body
+    assert "A representative invites you to represent an organisation registered" in body
+
+
+def test_the_senders_address_is_left_out_in_swedish_too(client, mailoutbox):
+    rep = RepresentativeFactory(
+        organisation__verification="unverified", user__email="konto-sparrat@evil.example"
+    )
+    invitation = invitation_from(rep, "target@example.org")
+    send_representative_invitation(invitation.pk, "sv")
+    body = mailoutbox[0].body
+    assert "evil.example" not in body
+    assert "En företrädare bjuder in dig att företräda" in body
 
 
 def test_the_eleventh_invitation_within_the_hour_is_refused_with_a_message_and_no_mail(
@@ -171,6 +199,58 @@ def test_one_address_gets_few_invitations_a_day_from_all_organisations(
     response = invite(RepresentativeFactory(), "popular@example.org")
     assert "too many invitations" in form_errors(response)
     assert len(mailoutbox) == 2
+
+
+def test_the_limit_per_address_counts_every_tag_and_case_of_it(invite, mailoutbox, settings):
+    settings.INVITATIONS_PER_ADDRESS_PER_DAY = 2
+    invite(RepresentativeFactory(), "kim+one@example.org")
+    invite(RepresentativeFactory(), "Kim@Example.org")
+    for variant in ("kim+two@example.org", "KIM+three@EXAMPLE.ORG", "kim@example.org"):
+        response = invite(RepresentativeFactory(), variant)
+        assert "too many invitations" in form_errors(response), variant
+    assert len(mailoutbox) == 2
+    # Another mailbox at the domain, and another domain, are other addresses.
+    assert invite(RepresentativeFactory(), "kimberly@example.org").status_code == 302
+    assert invite(RepresentativeFactory(), "kim@example.net").status_code == 302
+    assert len(mailoutbox) == 4
+
+
+def test_address_for_limits():
+    assert address_for_limits("Kim+Forum@Example.ORG") == "kim@example.org"
+    assert address_for_limits(" kim@example.org ") == "kim@example.org"
+    assert address_for_limits("kim+a+b@example.org") == "kim@example.org"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_invitations_to_one_address_count_each_other(settings):
+    """Concurrent requests on PostgreSQL: eight organisations invite tags of one address at
+    the same moment; the limit per address holds."""
+    settings.INVITATIONS_PER_ADDRESS_PER_DAY = 3
+    reps = [RepresentativeFactory() for _ in range(8)]
+    barrier = threading.Barrier(len(reps))
+    statuses = []
+
+    def invite_as(n, rep):
+        try:
+            client = Client()
+            client.force_login(rep.user)
+            url = reverse("organisations:representatives", args=[rep.organisation.pk])
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, {"email": f"target+{n}@example.org"}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=invite_as, args=(n, rep)) for n, rep in enumerate(reps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(statuses) == [200] * 5 + [302] * 3
+    assert RepresentativeInvitation.objects.count() == 3
+    assert (
+        ActionRecord.objects.filter(action_type="organisations.representative.invited").count() == 3
+    )
 
 
 def test_each_invitation_sent_is_in_the_organisations_history(invite, hours_pass):
@@ -475,3 +555,27 @@ def test_no_mail_goes_out_for_an_invitation_revoked_before_it_was_sent(mailoutbo
     invitation = invitation_from(rep, "colleague@example.org", revoked_at=timezone.now())
     send_representative_invitation(invitation.pk, "en")
     assert mailoutbox == []
+
+
+def test_only_a_signer_sends_again_an_invitation_that_lets_others_sign(
+    invite, mailoutbox, hours_pass
+):
+    signer = RepresentativeFactory(may_sign=True)
+    colleague = RepresentativeFactory(organisation=signer.organisation, may_sign=False)
+    invitation = invitation_from(signer, "future-signer@example.org", may_sign=True)
+    hours_pass(24 * 13)
+
+    response = invite(colleague, "future-signer@example.org")
+
+    assert response.status_code == 200
+    assert "only a representative who may sign can send it again" in form_errors(response)
+    assert mailoutbox == []
+    sent_at = invitation.sent_at
+    invitation.refresh_from_db()
+    assert invitation.sent_at == sent_at  # not valid for any longer
+    assert not ActionRecord.objects.filter(action_type="organisations.invitation.resent").exists()
+
+    assert invite(signer, "future-signer@example.org").status_code == 302
+    assert len(mailoutbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.sent_at > sent_at
