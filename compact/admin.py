@@ -2,6 +2,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
 from compact.models import Agreement, PublicParty, Signature, WrittenApplication
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(PublicParty)
@@ -26,7 +27,7 @@ class AgreementAdmin(TranslationAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Signatures are history: the admin may read them, never add, rewrite or delete them
     (signing and withdrawing go through the services, which record who and when)."""
 
@@ -36,27 +37,12 @@ class SignatureAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "agreement"]
     raw_id_fields = ["organisation", "signed_by", "approved_by", "withdrawn_by", "application"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WrittenApplication)
-class WrittenApplicationAdmin(admin.ModelAdmin):
+class WrittenApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written applications are decided in the officials' area, where the decision is
+    recorded: read-only here."""
+
     list_display = ["organisation", "agreement", "status", "submitted_at", "decided_at"]
     list_filter = ["status"]
     raw_id_fields = ["organisation", "submitted_by", "decided_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decided in the officials' area, where the decision is recorded
-
-    def has_delete_permission(self, request, obj=None):
-        return False

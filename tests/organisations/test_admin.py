@@ -14,6 +14,9 @@ from tests.signin import sign_in_with_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
+NUMBER = "802002-4538"
+OTHER_NUMBER = "802479-8590"
+
 
 def administrator():
     return UserFactory(is_staff=True, is_superuser=True, totp=True)
@@ -134,3 +137,69 @@ def test_invitations_are_read_only_in_the_admin(client):
     assert client.post(delete, {"post": "yes"}).status_code == 403
     invitation.refresh_from_db()
     assert (invitation.email, invitation.may_sign) == ("colleague@example.org", False)
+
+
+@pytest.mark.parametrize("who", [administrator, official_allowed_to_change_organisations])
+def test_name_and_number_are_read_only_in_the_admin(client, who):
+    organisation = OrganisationFactory(name="Föreningen Exempel", organisation_number=NUMBER)
+    sign_in_with_second_factor(client, who())
+    change = reverse("admin:organisations_organisation_change", args=[organisation.pk])
+    page = client.get(change)
+    assert "name" not in page.context["adminform"].form.fields
+    assert "organisation_number" not in page.context["adminform"].form.fields
+    assert "Föreningen Exempel" in page.text  # shown
+
+    response = client.post(
+        change,
+        {
+            **change_form_data(client, change),
+            "name": "Kommunen: logga in på https://evil.example",
+            "organisation_number": OTHER_NUMBER,
+            "postal_town": "Nyköping",
+        },
+    )
+
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.organisation_number, organisation.postal_town) == (
+        "Föreningen Exempel",
+        NUMBER,
+        "Nyköping",
+    )
+
+
+def test_organisations_are_never_deleted_in_the_admin(client):
+    representative = RepresentativeFactory(organisation__verification="unverified")
+    organisation = representative.organisation
+    RepresentativeInvitation.objects.create(
+        organisation=organisation, email="colleague@example.org", invited_by=representative.user
+    )
+    sign_in_with_second_factor(client, administrator())
+    changelist = reverse("admin:organisations_organisation_changelist")
+
+    action_form = client.get(changelist).context["action_form"]
+    actions = [name for name, _label in action_form.fields["action"].choices] if action_form else []
+    assert "delete_selected" not in actions
+    response = client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [organisation.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    delete = reverse("admin:organisations_organisation_delete", args=[organisation.pk])
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+    assert Representative.objects.filter(organisation=organisation).exists()
+    assert RepresentativeInvitation.objects.filter(organisation=organisation).exists()
+
+
+def test_the_admins_of_what_the_services_own_share_one_read_only_mixin():
+    from django.contrib import admin
+
+    from compact.models import Signature, WrittenApplication
+    from core.admin import ReadOnlyAdminMixin
+
+    for model in (ActionRecord, RepresentativeInvitation, Signature, WrittenApplication):
+        model_admin = admin.site._registry[model]
+        assert isinstance(model_admin, ReadOnlyAdminMixin), model
