@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -22,7 +23,9 @@ from django.views.decorators.http import require_POST
 from core.access import public
 
 logger = logging.getLogger("portal.security")
-CSP_REPORT_MAX_BYTES = 10_000
+CSP_REPORT_MAX_BYTES = 10_000  # read of a report's body; a longer one is cut and not logged
+CSP_REPORT_FIELD_CHARS = 200
+CSP_REPORTS_PER_REQUEST = 5
 LAST_SEEN = "portal_last_seen"
 
 
@@ -108,13 +111,66 @@ class SecurityMiddleware:
         return None
 
 
+def _csp_violations(body: bytes) -> list[dict]:
+    """The violations a report names, each as its directive, blocked URI and document URI
+    (at most CSP_REPORT_FIELD_CHARS characters each): the report-uri format
+    ({"csp-report": {...}}) and the Reporting API's ([{"type": "csp-violation", "body": ...}])."""
+    try:
+        report = json.loads(body)
+    except ValueError:
+        return []
+    if isinstance(report, dict):
+        bodies = [report.get("csp-report")]
+        names = ("violated-directive", "effective-directive", "blocked-uri", "document-uri")
+    elif isinstance(report, list):
+        bodies = [r.get("body") for r in report if isinstance(r, dict)]
+        names = ("effectiveDirective", "effectiveDirective", "blockedURL", "documentURL")
+    else:
+        return []
+    violations = []
+    for body in bodies[:CSP_REPORTS_PER_REQUEST]:
+        if not isinstance(body, dict):
+            continue
+        violated, effective, blocked, document = (body.get(name) for name in names)
+        violations.append(
+            {
+                key: str(value)[:CSP_REPORT_FIELD_CHARS] if value is not None else None
+                for key, value in (
+                    ("directive", violated or effective),
+                    ("blocked_uri", blocked),
+                    ("document_uri", document),
+                )
+            }
+        )
+    return violations
+
+
+def _csp_reports_allowed(request) -> bool:
+    """At most CSP_REPORTS_PER_MINUTE reports a minute from one client address, counted in
+    the default cache (Redis in production: every process shares the count). The first
+    report over the limit is logged as such; the rest are dropped without a word."""
+    address = client_address(request)
+    key = f"portal:csp-reports:{address}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        count = 1
+    if count == settings.CSP_REPORTS_PER_MINUTE + 1:
+        security_event("csp_reports_dropped", request)
+    return count <= settings.CSP_REPORTS_PER_MINUTE
+
+
 @public
 @csrf_exempt
 @require_POST
 def csp_report(request):
-    """Browsers report Content Security Policy violations here; they are logged."""
-    body = request.body[:CSP_REPORT_MAX_BYTES].decode("utf-8", "replace")
-    security_event("csp_violation", request, report=body)
+    """Browsers report Content Security Policy violations here. A few fields of each are
+    logged, truncated, and only so many reports a minute from one address: the endpoint is
+    open to anyone, and must not let anyone fill the log."""
+    if _csp_reports_allowed(request):
+        for violation in _csp_violations(request.read(CSP_REPORT_MAX_BYTES)):
+            security_event("csp_violation", request, **violation)
     return HttpResponse(status=204)
 
 

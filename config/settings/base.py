@@ -172,6 +172,8 @@ PERMISSIONS_POLICY = (
 SECOND_FACTOR_MAX_AGE = 12 * 60 * 60
 OFFICIAL_IDLE_SECONDS = env.int("OFFICIAL_IDLE_SECONDS", default=30 * 60)
 SECURITY_CONTACT = env("SECURITY_CONTACT", default="mailto:security@example.org")
+# Content Security Policy reports logged per client address and minute (core.security).
+CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=10)
 
 # Django 6.1's MAILERS: SMTP to EMAIL_HOST:EMAIL_PORT (a mail catcher in docker-compose).
 MAILERS = {

@@ -31,6 +31,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 # The portal's public address, for links in e-mails: required, never a local fallback.
 SITE_URL = env("SITE_URL")
+# Whom to tell about a vulnerability (/.well-known/security.txt, RFC 9116): required, never
+# the example address, e.g. mailto:sakerhet@kommun.example.se or an https:// form.
+SECURITY_CONTACT = env("SECURITY_CONTACT")
 
 # allauth counts failed logins and the like in the default cache. In Redis every gunicorn
 # worker and container shares one count, so a limit holds in total and not per process.

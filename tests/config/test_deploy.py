@@ -48,6 +48,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
     "DATABASE_URL": "postgres://portal:secret@postgres:5432/portal",
     "SITE_URL": "https://portal.example.org",
+    "SECURITY_CONTACT": "mailto:security@portal.example.org",
 }
 
 
@@ -75,6 +76,18 @@ def test_production_settings_refuse_to_start_without_the_site_url():
 
     assert result.returncode != 0
     assert "Set the SITE_URL environment variable" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_security_contact():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECURITY_CONTACT"}
+
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert "Set the SECURITY_CONTACT environment variable" in result.stderr
+    assert production_settings("SECURITY_CONTACT", **PRODUCTION_ENV) == {
+        "SECURITY_CONTACT": "mailto:security@portal.example.org"
+    }
 
 
 def test_production_settings_take_the_site_url_from_the_environment():

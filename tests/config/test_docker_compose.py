@@ -147,6 +147,7 @@ def test_the_site_url_is_required_and_one_proxy_is_trusted(services):
     for name in APP_SERVICES:
         env = services[name]["environment"]
         assert env["SITE_URL"] == "${SITE_URL:?set SITE_URL}"
+        assert env["SECURITY_CONTACT"] == "${SECURITY_CONTACT:?set SECURITY_CONTACT}"
         assert env["DJANGO_SECURE_SSL_REDIRECT"] == "${DJANGO_SECURE_SSL_REDIRECT:-True}"
         assert interpolate(env["ALLAUTH_TRUSTED_PROXY_COUNT"]) == "1"
 
@@ -160,4 +161,18 @@ def test_the_example_environment_keeps_https():
 
     assert settings.get("DJANGO_SECURE_SSL_REDIRECT", "True") == "True"
     assert settings["SITE_URL"].startswith("https://")
+    assert settings["SECURITY_CONTACT"].startswith("mailto:")
     assert settings["ALLAUTH_TRUSTED_PROXY_COUNT"] == "1"
+
+
+def test_the_images_build_step_gives_every_setting_production_requires():
+    """The Dockerfile runs collectstatic with production settings and placeholder values:
+    one for each variable production requires, or the image does not build."""
+    from tests.config.test_deploy import manage
+
+    dockerfile = (BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    (build_step,) = [line for line in dockerfile.splitlines() if "collectstatic" in line]
+    env = dict(re.findall(r"(\w+)=(\S+)", build_step.split('sh -c "')[0]))
+    assert {"SITE_URL", "SECURITY_CONTACT", "DJANGO_SECRET_KEY"} <= set(env)
+    result = manage("check", **env)
+    assert result.returncode == 0, result.stderr

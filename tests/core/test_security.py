@@ -45,7 +45,79 @@ def test_csp_reports_are_logged(client, caplog):
         )
     assert response.status_code == 204
     [logged] = events(caplog, "csp_violation")
-    assert "script-src" in logged["report"]
+    assert (logged["directive"], logged["blocked_uri"]) == ("script-src", "inline")
+
+
+def post_report(client, report, content_type="application/csp-report", **extra):
+    return client.post("/csp-report/", json.dumps(report), content_type=content_type, **extra)
+
+
+def test_csp_reports_log_three_short_fields(client, caplog):
+    report = {
+        "csp-report": {
+            "document-uri": "https://portal.example.org/sv/?" + "q" * 500,
+            "effective-directive": "img-src",
+            "blocked-uri": "https://evil.example/" + "x" * 5000,
+            "original-policy": "default-src 'self'; " * 100,
+            "script-sample": "Verifiera ditt BankID",
+        }
+    }
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        assert post_report(client, report).status_code == 204
+        assert post_report(client, "not a report").status_code == 204
+        response = client.post("/csp-report/", "{" * 20_000, content_type="application/json")
+        assert response.status_code == 204
+    [logged] = events(caplog, "csp_violation")
+    assert set(logged) == {
+        "event",
+        "directive",
+        "blocked_uri",
+        "document_uri",
+        "ip",
+        "path",
+        "user",
+    }
+    assert logged["directive"] == "img-src"
+    assert logged["blocked_uri"] == ("https://evil.example/" + "x" * 5000)[:200]
+    assert len(logged["document_uri"]) == 200
+    assert "BankID" not in json.dumps(logged)
+
+
+def test_csp_reports_of_the_reporting_api_are_logged(client, caplog):
+    reports = [
+        {
+            "type": "csp-violation",
+            "url": "https://portal.example.org/sv/",
+            "body": {
+                "documentURL": "https://portal.example.org/sv/",
+                "effectiveDirective": "script-src-elem",
+                "blockedURL": "https://evil.example/x.js",
+                "sample": "alert(1)",
+            },
+        }
+    ]
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        assert post_report(client, reports, "application/reports+json").status_code == 204
+    [logged] = events(caplog, "csp_violation")
+    assert (logged["directive"], logged["blocked_uri"], logged["document_uri"]) == (
+        "script-src-elem",
+        "https://evil.example/x.js",
+        "https://portal.example.org/sv/",
+    )
+
+
+def test_csp_reports_are_limited_per_client_address(client, caplog, settings):
+    settings.CSP_REPORTS_PER_MINUTE = 3
+    report = {"csp-report": {"violated-directive": "script-src", "blocked-uri": "inline"}}
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        for _ in range(10):
+            assert post_report(client, report, REMOTE_ADDR="192.0.2.1").status_code == 204
+        post_report(client, report, REMOTE_ADDR="192.0.2.2")
+    logged = events(caplog, "csp_violation")
+    assert [e["ip"] for e in logged] == ["192.0.2.1"] * 3 + ["192.0.2.2"]
+    [dropped] = events(caplog, "csp_reports_dropped")
+    assert dropped["ip"] == "192.0.2.1"
+    assert not events(caplog, "rate_limited")
 
 
 def test_every_response_has_a_permissions_policy(client, compact):
@@ -204,6 +276,7 @@ def test_production_cookies_are_host_only():
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/compact_portal",
         "SITE_URL": "https://portal.example.org",
+        "SECURITY_CONTACT": "mailto:security@portal.example.org",
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
