@@ -165,8 +165,18 @@ def organisation_reject_view(request, pk):
 @official
 @decision("backoffice:organisation")
 def organisation_release_number_view(request, pk):
-    """Free the number an unverified or rejected registration holds (squatting, a typo)."""
+    """Free the number an unverified or rejected registration holds (squatting, a typo),
+    once the official has ticked that they checked it is not the registration's own."""
     organisation = get_object_or_404(Organisation, pk=pk)
+    if not request.POST.get("confirm"):
+        messages.error(
+            request,
+            _(
+                "Tick the box to confirm that the number is not the registration's own. "
+                "Nothing was released."
+            ),
+        )
+        return redirect("backoffice:organisation", pk=organisation.pk)
     try:
         number = organisation_release_number(organisation=organisation, actor=request.user)
     except DecisionError as error:

@@ -8,6 +8,7 @@ import time
 
 from allauth.core.internal.httpkit import get_client_ip
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import redirect_to_login
@@ -17,6 +18,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -105,6 +107,20 @@ class SecurityMiddleware:
         if last_seen and now - last_seen > settings.OFFICIAL_IDLE_SECONDS:
             security_event("idle_timeout", request)
             logout(request)
+            # Said on the login page: the message is kept in a cookie, which logging out
+            # (a new, empty session) leaves alone.
+            minutes = max(1, settings.OFFICIAL_IDLE_SECONDS // 60)
+            messages.info(
+                request,
+                ngettext(
+                    "You were signed out after %(minutes)d minute without activity. Sign in "
+                    "again to go on.",
+                    "You were signed out after %(minutes)d minutes without activity. Sign in "
+                    "again to go on.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
             return redirect_to_login(request.get_full_path())
         if not last_seen or now - last_seen > 60:  # write the session at most once a minute
             request.session[LAST_SEEN] = now

@@ -18,8 +18,9 @@ def no_control_characters(value) -> None:
     if value and any(unicodedata.category(char) in _REFUSED_CATEGORIES for char in str(value)):
         raise ValidationError(
             _(
-                "Remove the line breaks, tabs and invisible control characters from this text: "
-                "it must be one line of visible characters."
+                "This text holds line breaks, tabs or invisible control characters, which are "
+                "not allowed. Type it again on one line: pasted text can carry characters you "
+                "cannot see."
             ),
             code="control_characters",
         )

@@ -35,8 +35,11 @@ def official(client):
     return official
 
 
-def release(client, organisation):
-    return client.post(reverse("backoffice:organisation_release_number", args=[organisation.pk]))
+def release(client, organisation, confirm="on"):
+    return client.post(
+        reverse("backoffice:organisation_release_number", args=[organisation.pk]),
+        {"confirm": confirm} if confirm else {},
+    )
 
 
 @pytest.mark.parametrize("verification", ["unverified", "rejected"])
@@ -77,6 +80,22 @@ def test_official_releases_the_number_of_an_unverified_or_rejected_registration(
     )
     assert response.status_code == 302
     assert Organisation.objects.get(organisation_number=NUMBER).name == "Den riktiga föreningen"
+
+
+def test_releasing_asks_the_official_to_confirm(client, official):
+    squatter = OrganisationFactory(organisation_number=NUMBER, verification="unverified")
+    page = client.get(reverse("backoffice:organisation", args=[squatter.pk])).content.decode()
+    assert 'name="confirm" id="release-confirm" required' in page
+    assert f"I have checked that {NUMBER} is not this registration" in page
+    assert "btn-outline-secondary" in page  # not styled like the decision's buttons
+
+    response = release(client, squatter, confirm=None)
+
+    assert response.status_code == 302
+    assert "Nothing was released." in client.get(response["Location"]).content.decode()
+    squatter.refresh_from_db()
+    assert squatter.organisation_number == NUMBER
+    assert not ActionRecord.objects.exists()
 
 
 def test_a_verified_organisations_number_cannot_be_released(client, official):

@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import PASSWORD, OfficialFactory, RepresentativeFactory, UserFactory
 from tests.signin import current_totp_code, sign_in_with_second_factor
@@ -166,6 +167,31 @@ def test_an_idle_officials_session_ends(client, compact, settings, caplog):
     assert response["Location"].startswith(reverse("account_login"))
     assert "_auth_user_id" not in client.session
     assert events(caplog, "idle_timeout")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "You were signed out after 30 minutes without activity."),
+        ("sv", "Du loggades ut efter 30 minuter utan aktivitet."),
+    ],
+)
+def test_an_idle_official_is_told_why_on_the_login_page(client, compact, settings, language, said):
+    settings.OFFICIAL_IDLE_SECONDS = 30 * 60
+    official = OfficialFactory(totp=True)
+    sign_in_with_second_factor(client, official)
+    session = client.session
+    session["portal_last_seen"] = int(time.time()) - settings.OFFICIAL_IDLE_SECONDS - 5
+    session.save()
+    with translation.override(language):
+        dashboard = reverse("backoffice:dashboard")
+
+    response = client.get(dashboard, follow=True)
+
+    assert response.redirect_chain[-1][0].startswith(f"/{language}/accounts/login/")
+    assert said in response.content.decode()
+    # Said once: not again on the next page.
+    assert said not in client.get(response.redirect_chain[-1][0]).content.decode()
 
 
 def test_a_representatives_session_has_no_idle_timeout(client, compact, settings):

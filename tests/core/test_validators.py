@@ -170,7 +170,18 @@ def test_the_error_is_in_swedish_on_swedish_pages(client):
         reverse("organisations:register").replace("/en/", "/sv/"),
         {"name": PHISHING, "organisation_number": "8020024538", "kind": "association"},
     )
-    assert "radbrytningar" in " ".join(response.context["form"].errors["name"])
+    assert "Skriv in den igen på en rad" in " ".join(response.context["form"].errors["name"])
+
+
+@pytest.mark.django_db
+def test_the_error_asks_to_type_the_text_again(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("organisations:register"),
+        {"name": "Föreningen\u200bExempel", "organisation_number": "8020024538"},
+    )
+    (error,) = response.context["form"].errors["name"]
+    assert "Type it again on one line" in error
 
 
 QUOTED = '"a\x1b[31mb"@example.org'

@@ -142,6 +142,32 @@ def test_representative_edits_own_organisation(client):
     assert organisation.name == "Nytt namn"
 
 
+def test_the_edit_page_names_the_organisation_as_stored_when_a_new_name_is_refused(client):
+    rep = RepresentativeFactory(organisation__name="Föreningen Ängsblomman")
+    client.force_login(rep.user)
+    organisation = rep.organisation
+    refused = "Kommunen: ditt konto är spärrat\u202e"
+    data = registration(name=refused, organisation_number=organisation.organisation_number)
+
+    response = client.post(reverse("organisations:edit", args=[organisation.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    page = response.content.decode()
+    assert "<h1>Edit Föreningen Ängsblomman</h1>" in page
+    assert "<title>Edit Föreningen Ängsblomman" in page
+    assert "ditt konto är spärrat" not in page.split("<form")[0]
+
+
+def test_a_select_asks_to_choose_in_swedish_on_swedish_pages(client):
+    client.force_login(UserFactory())
+    register = reverse("organisations:register")
+    english = client.get(register).content.decode()
+    swedish = client.get(register.replace("/en/", "/sv/")).content.decode()
+    assert '<option value="" selected>- Select an option -</option>' in english
+    assert '<option value="" selected>- Välj ett alternativ -</option>' in swedish
+
+
 def test_representative_cannot_edit_another_organisation(client):
     rep_a = RepresentativeFactory()
     org_b = OrganisationFactory(name="B")
