@@ -9,12 +9,13 @@ PY := $(VENV)/bin/python
 export UV_PYTHON ?= $(PYTHON312)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help run test bench lint env services messages
+.PHONY: help run test bench bench-invitations lint env services messages
 
 help:
 	@echo "make run    – serve the portal at http://127.0.0.1:8000/ (SQLite, demo data)"
 	@echo "make test   – run the whole test suite (PostgreSQL, Redis, Chromium)"
-	@echo "make bench  – benchmark the public pages against a bare ping view"
+	@echo "make bench  – benchmark the public pages against a bare ping view, and the"
+	@echo "              sending of 10,000 invitations against a plain smtplib loop"
 	@echo "make lint   – ruff check and format check"
 
 $(UV):
@@ -50,6 +51,10 @@ test: env services messages
 
 bench: env services messages
 	@$(PY) bench/run.py
+	@$(PY) bench/invitations.py
+
+bench-invitations: env services messages
+	@$(PY) bench/invitations.py
 
 lint: env
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

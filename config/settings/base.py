@@ -175,10 +175,11 @@ SECURITY_CONTACT = env("SECURITY_CONTACT", default="mailto:security@example.org"
 # Content Security Policy reports logged per client address and minute (core.security).
 CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=10)
 
-# Django 6.1's MAILERS: SMTP to EMAIL_HOST:EMAIL_PORT (a mail catcher in docker-compose).
+# Django 6.1's MAILERS: SMTP to EMAIL_HOST:EMAIL_PORT (a mail catcher in docker-compose), by
+# Django's SMTP backend with a fast path for mail merges (core.mail.SMTPBackend).
 MAILERS = {
     "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": "core.mail.SMTPBackend",
         "OPTIONS": {
             "host": env("EMAIL_HOST", default="127.0.0.1"),
             "port": env.int("EMAIL_PORT", default=1025),
@@ -258,10 +259,12 @@ REGISTRATIONS_AWAITING_VERIFICATION_PER_USER = env.int(
 # (Celery beat, dialogues.tasks.send_meeting_reminders).
 MEETING_REMINDER_DAYS = env.int("MEETING_REMINDER_DAYS", default=2)
 # Invitations to meetings (dialogues/services/invitations.py) go out in batches, each over
-# one SMTP connection. A message the server refuses for a while is tried again after 30 s,
-# 2, 8 and 32 minutes (INVITATIONS_RETRY_SECONDS × 4ⁿ), INVITATIONS_MAX_ATTEMPTS times in
-# all; rows a dead worker left "sending" are sent again after INVITATIONS_STUCK_AFTER_SECONDS.
+# one SMTP connection, INVITATIONS_SENDERS tasks side by side (given worker processes). A
+# message the server refuses for a while is tried again after 30 s, 2, 8 and 32 minutes
+# (INVITATIONS_RETRY_SECONDS × 4ⁿ), INVITATIONS_MAX_ATTEMPTS times in all; rows a dead worker
+# left "sending" are sent again after INVITATIONS_STUCK_AFTER_SECONDS.
 INVITATIONS_BATCH_SIZE = env.int("INVITATIONS_BATCH_SIZE", default=100)
+INVITATIONS_SENDERS = env.int("INVITATIONS_SENDERS", default=2)
 INVITATIONS_MAX_ATTEMPTS = env.int("INVITATIONS_MAX_ATTEMPTS", default=5)
 INVITATIONS_RETRY_SECONDS = env.int("INVITATIONS_RETRY_SECONDS", default=30)
 INVITATIONS_STUCK_AFTER_SECONDS = env.int("INVITATIONS_STUCK_AFTER_SECONDS", default=600)

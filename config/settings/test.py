@@ -17,7 +17,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 if env("TEST_SMTP_PORT", default=""):
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "core.mail.SMTPBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": env.int("TEST_SMTP_PORT"), "timeout": 10},
         }
     }

@@ -5,8 +5,8 @@ one row per address and meeting (a database constraint) in one transaction and q
 sending when it commits; inviting the same people again creates nothing and e-mails no one
 twice. The sending (``invitations_send_pending``, run by the Celery task
 ``dialogues.tasks.send_invitations``) claims a batch of rows with ``SKIP LOCKED``, marks them
-*sending*, sends them over one SMTP connection and marks each row *sent* as soon as the
-server has accepted it. A message the server refuses for a while (4xx, a dropped connection)
+*sending*, sends them over one SMTP connection and marks the rows *sent* once the server has
+accepted their messages, SENT_MARKS_EVERY (10) at a time and at the end of the batch. A message the server refuses for a while (4xx, a dropped connection)
 goes back to *pending* and is tried again after a backoff, INVITATIONS_MAX_ATTEMPTS times in
 all; a permanent refusal (5xx) or the last attempt leaves it *failed*, with the error, for
 the official to send again (``invitations_resend_failed``).
@@ -15,8 +15,11 @@ Nothing is lost, nothing is sent twice: a worker killed mid-batch leaves its row
 ``invitations_requeue_stuck`` (Celery beat, every minute) returns rows that have been
 *sending* for INVITATIONS_STUCK_AFTER_SECONDS to *pending* and queues the sending again for
 every meeting with rows waiting (also when the queue's message was lost with Redis). Only
-the message in flight at the crash (accepted by the SMTP server, not yet marked) can go out
-twice. A live worker never holds a row that long: a batch stops after half that time.
+the messages accepted by the SMTP server and not yet marked when the worker died, at most
+SENT_MARKS_EVERY, can go out twice. (Marking each row on its own would make that one, but
+the round trip to the database for each message doubles the time of the sending: see
+bench/README.md.) A live worker never holds a row that long: a batch stops after half that
+time.
 
 Whom an organisation's invitation goes to: its contact person's e-mail (the address the
 organisation gave for contact with the municipality), one invitation per organisation. Only
@@ -28,13 +31,14 @@ import re
 import smtplib
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import mailers
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -44,7 +48,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.rules import is_official
 from compact.models import Signature
-from core.mail import calendar_attachment, render_templated_mail
+from core.mail import MailMerge, calendar_attachment
 from dialogues.calendar import meeting_event_ics, meeting_url
 from dialogues.models import Invitation, Meeting
 from dialogues.tokens import invitation_token
@@ -289,12 +293,17 @@ def invitations_create(
 
 
 def queue_sending(meeting_pk: int) -> None:
-    """Queue the sending once the transaction commits. If the broker is unreachable then,
-    the rows wait as *pending* and the periodic requeue sends them: the request that
-    created them does not fail (robust)."""
+    """Queue the sending once the transaction commits: INVITATIONS_SENDERS tasks side by
+    side, each claiming its own batches. If the broker is unreachable then, the rows wait as
+    *pending* and the periodic requeue sends them: the request that created them does not
+    fail (robust)."""
     from dialogues.tasks import send_invitations
 
-    transaction.on_commit(lambda: send_invitations.delay(meeting_pk), robust=True)
+    def queue():
+        for _sender in range(settings.INVITATIONS_SENDERS):
+            send_invitations.delay(meeting_pk)
+
+    transaction.on_commit(queue, robust=True)
 
 
 @transaction.atomic
@@ -412,10 +421,16 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 
 
-def _mark_sent(invitation: Invitation) -> None:
-    Invitation.objects.filter(
-        pk=invitation.pk, status__in=[Invitation.Status.SENDING, Invitation.Status.PENDING]
-    ).update(status=Invitation.Status.SENT, sent_at=timezone.now(), last_error="")
+# Rows sent are marked this many at a time: at most this many e-mails go out twice when a
+# worker dies mid-batch.
+SENT_MARKS_EVERY = 10
+
+
+def _mark_sent(pks: list[int]) -> None:
+    if pks:
+        Invitation.objects.filter(
+            pk__in=pks, status__in=[Invitation.Status.SENDING, Invitation.Status.PENDING]
+        ).update(status=Invitation.Status.SENT, sent_at=timezone.now(), last_error="")
 
 
 def _mark_failed(invitation: Invitation, error: Exception) -> bool:
@@ -446,37 +461,35 @@ def _release(invitations: list[Invitation], error: str) -> None:
 
 
 class _Mail:
-    """The invitation e-mail for one meeting, its calendar file made once per language."""
+    """The invitation e-mail for one meeting: rendered, with its calendar file, once per
+    language (a mail merge); each invitation's copy differs by its address and link."""
 
     def __init__(self, meeting: Meeting):
         self.meeting = meeting
         self._per_language = {}
 
-    def _language(self, language: str) -> dict:
+    def _language(self, language: str) -> tuple[str, MailMerge]:
         if language not in self._per_language:
             with translation.override(language):
                 register_path = reverse("dialogues:register", args=[self.meeting.pk])
-            self._per_language[language] = {
-                "ics": meeting_event_ics(self.meeting, language=language),
-                "register_url": settings.SITE_URL.rstrip("/") + register_path,
-                "meeting_url": meeting_url(self.meeting, language=language),
-            }
+            ics = meeting_event_ics(self.meeting, language=language)
+            merge = MailMerge(
+                template="meeting_invitation",
+                context={
+                    "meeting": self.meeting,
+                    "meeting_link": meeting_url(self.meeting, language=language),
+                },
+                fields=["registration_link"],
+                language=language,
+                attachments=[calendar_attachment(ics)],
+            )
+            self._per_language[language] = (settings.SITE_URL.rstrip("/") + register_path, merge)
         return self._per_language[language]
 
     def message(self, invitation: Invitation):
-        shared = self._language(invitation.language)
-        link = f"{shared['register_url']}?invitation={invitation_token(invitation)}"
-        return render_templated_mail(
-            to=[invitation.email],
-            template="meeting_invitation",
-            context={
-                "meeting": self.meeting,
-                "registration_link": link,
-                "meeting_link": shared["meeting_url"],
-            },
-            language=invitation.language,
-            attachments=[calendar_attachment(shared["ics"])],
-        )
+        register_url, merge = self._language(invitation.language)
+        link = f"{register_url}?invitation={invitation_token(invitation)}"
+        return merge.message(to=invitation.email, registration_link=link)
 
 
 @dataclass
@@ -489,9 +502,10 @@ class SendingResult:
 
 
 def _send_batch(mail: _Mail, batch: list[Invitation], result: SendingResult, stop_at: float):
-    """One SMTP connection for the batch. Each row is marked as soon as the server has
-    answered for it."""
+    """One SMTP connection for the batch. The rows whose messages the server accepted are
+    marked SENT_MARKS_EVERY at a time, and whatever happens, before the batch ends."""
     untried = list(batch)
+    accepted = []  # sent, not marked yet
     try:
         with mailers.default as connection:
             while untried and time.monotonic() < stop_at:
@@ -507,11 +521,15 @@ def _send_batch(mail: _Mail, batch: list[Invitation], result: SendingResult, sto
                     else:
                         result.deferred += 1
                 else:
-                    _mark_sent(invitation)
+                    accepted.append(invitation.pk)
                     result.sent += 1
+                    if len(accepted) >= SENT_MARKS_EVERY:
+                        _mark_sent(accepted)
+                        accepted.clear()
     except (OSError, smtplib.SMTPException) as error:
         result.connection_error = _describe(error)
     finally:
+        _mark_sent(accepted)
         _release(untried, result.connection_error)
 
 
@@ -528,18 +546,40 @@ def invitations_send_pending(*, meeting_pk: int, batch_size: int | None = None) 
         _fail_unsent(meeting)
         return result
     mail = _Mail(meeting)
-    while True:
-        batch = _claim(meeting, batch_size)
-        if not batch:
-            break
-        # A live worker holds rows as *sending* for at most half the time after which the
-        # periodic requeue takes them back.
-        stop_at = time.monotonic() + settings.INVITATIONS_STUCK_AFTER_SECONDS / 2
-        _send_batch(mail, batch, result, stop_at)
-        if result.connection_error:
-            break
+    with _commits_without_waiting_for_the_disk():
+        while True:
+            batch = _claim(meeting, batch_size)
+            if not batch:
+                break
+            # A live worker holds rows as *sending* for at most half the time after which
+            # the periodic requeue takes them back.
+            stop_at = time.monotonic() + settings.INVITATIONS_STUCK_AFTER_SECONDS / 2
+            _send_batch(mail, batch, result, stop_at)
+            if result.connection_error:
+                break
     result.retry_in = _next_retry_in(meeting)
     return result
+
+
+@contextmanager
+def _commits_without_waiting_for_the_disk():
+    """The sending commits often (each claim, each ten rows sent). With PostgreSQL's default,
+    each commit waits for the disk: several milliseconds, longer than ten messages take.
+    Here it does not (``synchronous_commit = off``): a commit is seen by every other session
+    at once, and only a crash of PostgreSQL itself could lose the last fraction of a second
+    of marks, whose messages would then go out again; no row is lost, since the rows were
+    created with the default. The setting is this session's, undone at the end (the
+    connection serves other tasks)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _fail_unsent(meeting: Meeting) -> None:

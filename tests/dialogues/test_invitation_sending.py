@@ -85,7 +85,7 @@ def server(smtp, settings):
     """The handler, emptied; the portal's mail goes to it over SMTP."""
     settings.MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "core.mail.SMTPBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": smtp.port, "timeout": 10},
         }
     }
