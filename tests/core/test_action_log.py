@@ -3,6 +3,7 @@ database refuses to change or remove a record (PostgreSQL), and verify_log finds
 record that was changed or removed behind the database's back."""
 
 import io
+import json
 import re
 import threading
 
@@ -72,7 +73,7 @@ def test_records_created_together_are_linked_in_order(records):
     )
     assert created[0].previous_hash == records[-1].hash
     assert [r.previous_hash for r in created[1:]] == [r.hash for r in created[:-1]]
-    assert verify_log() == "The action log is intact: 7 records.\n"
+    assert verify_log().splitlines()[0] == "The action log is intact: 7 records."
 
 
 @postgresql_only
@@ -96,11 +97,11 @@ def test_the_database_refuses_to_update_or_delete_a_record(records):
 
 
 def test_verify_log_passes_on_an_intact_log(records):
-    assert verify_log() == "The action log is intact: 4 records.\n"
+    assert verify_log().splitlines()[0] == "The action log is intact: 4 records."
 
 
 def test_verify_log_passes_on_an_empty_log(db):
-    assert verify_log() == "The action log is intact: 0 records.\n"
+    assert verify_log().splitlines()[0] == "The action log is intact: 0 records."
 
 
 def behind_the_triggers_back(change):
@@ -191,7 +192,7 @@ def test_parallel_writers_make_one_unbroken_chain():
         thread.join()
 
     assert errors == []
-    assert verify_log() == f"The action log is intact: {writers * each} records.\n"
+    assert verify_log().splitlines()[0] == f"The action log is intact: {writers * each} records."
 
 
 @pytest.mark.django_db(transaction=True)
@@ -217,10 +218,106 @@ def test_records_written_before_the_chain_are_linked_by_the_migration():
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
 
-    assert verify_log() == "The action log is intact: 3 records.\n"
+    assert verify_log().splitlines()[0] == "The action log is intact: 3 records."
     chain = list(ActionRecord.objects.order_by("at", "pk"))
     assert chain[0].data == {"subject": "Old 0"}
     assert chain[0].previous_hash == GENESIS_HASH
     if connection.vendor == "postgresql":
         with pytest.raises(DatabaseError), transaction.atomic():
             ActionRecord.objects.filter(pk=chain[0].pk).delete()
+
+
+def run_verify_log(*args):
+    out = io.StringIO()
+    call_command("verify_log", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_verify_log_prints_the_count_and_the_last_hash(records):
+    lines = run_verify_log().splitlines()
+    last = records[-1]
+    assert lines[0] == "The action log is intact: 4 records."
+    assert lines[1].startswith(f"Last record: {last.pk}, ") and lines[1].endswith(
+        f", hash {last.hash}."
+    )
+    assert lines[2].endswith(f"verify_log --expect-count 4 --expect-last-hash {last.hash}")
+
+
+def test_verify_log_with_the_earlier_count_and_hash_passes_as_the_log_grows(records):
+    earlier = records[-1].hash
+    out = run_verify_log("--expect-count", "4", "--expect-last-hash", earlier)
+    assert (
+        out.splitlines()[-1]
+        == f"As an earlier run left it: at least 4 records, record 4 carries {earlier}."
+    )
+    log(OrganisationFactory(), OfficialFactory(), 2)
+    assert run_verify_log("--expect-count", "4", "--expect-last-hash", earlier).startswith(
+        "The action log is intact: 6 records."
+    )
+    assert run_verify_log("--expect-last-hash", earlier).startswith(
+        "The action log is intact: 6 records."
+    )
+
+
+@postgresql_only
+def test_verify_log_finds_the_newest_records_removed(records):
+    earlier = records[-1].hash
+    behind_the_triggers_back(
+        lambda cursor: cursor.execute(
+            "DELETE FROM core_actionrecord WHERE id IN (%s, %s)", [records[2].pk, records[3].pk]
+        )
+    )
+    assert run_verify_log().startswith("The action log is intact: 2 records.")  # the chain holds
+
+    with pytest.raises(CommandError) as excinfo:
+        run_verify_log("--expect-count", "4", "--expect-last-hash", earlier)
+    assert "fewer than the 4 an earlier run counted: its newest 2 were removed" in str(
+        excinfo.value
+    )
+    with pytest.raises(CommandError) as excinfo:
+        run_verify_log("--expect-last-hash", earlier)
+    assert f"No record of the action log carries the hash {earlier}" in str(excinfo.value)
+
+
+@postgresql_only
+def test_verify_log_finds_an_emptied_log(records):
+    earlier = records[-1].hash
+    behind_the_triggers_back(lambda cursor: cursor.execute("DELETE FROM core_actionrecord"))
+    assert run_verify_log().splitlines()[:2] == [
+        "The action log is intact: 0 records.",
+        "Last record: none (the log is empty).",
+    ]
+
+    with pytest.raises(CommandError) as excinfo:
+        run_verify_log("--expect-count", "4", "--expect-last-hash", earlier)
+    assert "The action log has 0 records (the log is empty), fewer than the 4" in str(excinfo.value)
+
+
+@postgresql_only
+def test_verify_log_finds_a_log_replaced_by_another_chain(records):
+    """Someone who rewrites the whole chain (every hash again) keeps it intact, but not the
+    hash an earlier run printed for its 4th record."""
+    earlier = records[-1].hash
+
+    def rewrite(cursor):
+        previous = GENESIS_HASH
+        for record in ActionRecord.objects.order_by("at", "pk"):
+            record.previous_hash = previous
+            if record.pk == records[1].pk:
+                record.data = {"name": "forged"}
+            record.hash = record.compute_hash()
+            cursor.execute(
+                "UPDATE core_actionrecord SET data = %s, previous_hash = %s, hash = %s "
+                "WHERE id = %s",
+                [json.dumps(record.data), record.previous_hash, record.hash, record.pk],
+            )
+            previous = record.hash
+
+    behind_the_triggers_back(rewrite)
+    assert run_verify_log().startswith("The action log is intact: 4 records.")
+
+    with pytest.raises(CommandError) as excinfo:
+        run_verify_log("--expect-count", "4", "--expect-last-hash", earlier)
+    assert f"not {earlier} as the earlier run printed: the log up to it was replaced" in str(
+        excinfo.value
+    )
