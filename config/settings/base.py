@@ -84,6 +84,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "core.auth_backends.OneQueryPermissionBackend",  # permissions in one query, not two
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
     "rules.permissions.ObjectPermissionBackend",  # object rules: */rules.py
