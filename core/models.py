@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from core.actions import action_label, is_registered
@@ -155,7 +156,31 @@ class ActionRecord(models.Model):
         return "; ".join(parts)
 
 
-class LoggedModel(models.Model):
+_choice_labels = {}  # field -> {value: lazy label}, for fields with fixed choices
+
+
+class ChoiceLabels:
+    """get_FOO_display() that translates only the label it returns.
+
+    Django's own makes a hashable copy of all the field's choices on every call, which hashes,
+    so translates, every lazy label (15 µs a call, 2 here): a list of 50 rows with two such
+    columns spent a fifth of its template's time there (the officials' organisation list)."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        try:
+            labels = _choice_labels.get(field)
+            if labels is None:
+                labels = dict(field.flatchoices)
+                if isinstance(field.choices, list | tuple):  # not a callable's, fixed
+                    _choice_labels[field] = labels
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value or choice: Django's way
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
+
+
+class LoggedModel(ChoiceLabels, models.Model):
     """A model whose changes are recorded in the action log."""
 
     class Meta:
