@@ -49,6 +49,7 @@ from accounts.models import User
 from accounts.rules import is_official
 from compact.models import Signature
 from core.mail import MailMerge, calendar_attachment
+from core.validators import plain_email_address
 from dialogues.calendar import meeting_event_ics, meeting_url
 from dialogues.models import Invitation, Meeting
 from dialogues.tokens import invitation_token
@@ -124,13 +125,22 @@ def parse_addresses(text: str) -> ParsedAddresses:
         if not item:
             continue
         address = item.lower()
-        try:
-            validate_email(address)
-        except ValidationError:
-            invalid.setdefault(item, None)
-        else:
+        if is_address(address):
             valid.setdefault(address, None)
+        else:
+            invalid.setdefault(item, None)
     return ParsedAddresses(valid=list(valid), invalid=list(invalid))
+
+
+def is_address(address: str) -> bool:
+    """An address an invitation can hold: what Django's EmailValidator takes, without
+    quotes or control characters (the model's validator), at most 254 characters."""
+    try:
+        validate_email(address)
+        plain_email_address(address)
+    except ValidationError:
+        return False
+    return len(address) <= Invitation._meta.get_field("email").max_length
 
 
 def malformed_addresses_message(invalid: list[str]) -> str:
@@ -157,12 +167,10 @@ def _recipients(organisations: Iterable[Organisation], emails: Iterable[str]) ->
     pasted, invalid = {}, []
     for email in emails:
         address = email.strip().lower()
-        try:
-            validate_email(address)
-        except ValidationError:
-            invalid.append(email)
-        else:
+        if is_address(address):
             pasted.setdefault(address, None)
+        else:
+            invalid.append(email)
     if invalid:
         raise InvitationError(malformed_addresses_message(invalid))
     if len(pasted) > MAX_PASTED_ADDRESSES:

@@ -106,11 +106,18 @@ def test_invitable_organisations_by_audience_kind_and_area():
 def test_parse_addresses_lower_cases_and_de_duplicates_and_lists_the_malformed():
     parsed = parse_addresses(
         "Anna@Example.org\nbo@example.org, anna@example.org;  <cia@example.org>\n\n"
-        "not-an-address\tdoris@@example.org bo@example.org\r\nnot-an-address"
+        "not-an-address\tdoris@@example.org bo@example.org\r\nnot-an-address\n"
+        '"quoted"@example.org\n' + "x" * 250 + "@example.org\ne\u202eve@example.org"
     )
 
     assert parsed.valid == ["anna@example.org", "bo@example.org", "cia@example.org"]
-    assert parsed.invalid == ["not-an-address", "doris@@example.org"]
+    assert parsed.invalid == [
+        "not-an-address",
+        "doris@@example.org",
+        '"quoted"@example.org',
+        "x" * 250 + "@example.org",
+        "e\u202eve@example.org",
+    ]
 
 
 # Creating ------------------------------------------------------------------------------
