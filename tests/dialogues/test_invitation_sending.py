@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dialogues.models import Invitation, Meeting
 from dialogues.services.invitations import (
@@ -215,7 +215,8 @@ def test_requeue_stuck_takes_back_what_a_dead_worker_held(server, meeting, setti
     )
 
     # Eager tasks here: the sending it queues runs at once.
-    assert invitations_requeue_stuck() == [meeting.pk]
+    with translation.override("en"):
+        assert invitations_requeue_stuck() == [meeting.pk]
 
     rows = {i.email: i for i in Invitation.objects.all()}
     assert (rows["person0@example.org"].status, rows["person0@example.org"].attempts) == (
