@@ -9,7 +9,6 @@ opens one (``with mailers.default as connection:``) and passes it on.
 
 import base64
 import email
-import email.parser
 import email.policy
 import re
 import secrets
@@ -109,32 +108,15 @@ _MERGE_ADDRESS = "merge-recipient@merge.invalid"
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 
 
-class SerialisedMessage(email.message.EmailMessage):
-    """A message read from the bytes it was made of, its headers parsed and its body left
-    whole (parse ``as_bytes()`` for the parts); ``as_bytes()`` gives those bytes back as
-    they are (what the SMTP backend sends) instead of generating them again."""
-
-    raw: bytes | None = None
-
-    def as_bytes(self, unixfrom=False, policy=None):
-        if self.raw is not None and not unixfrom:
-            return self.raw
-        return super().as_bytes(unixfrom=unixfrom, policy=policy)
-
-
 class MergedMessage(EmailMultiAlternatives):
-    """One recipient's copy from a ``MailMerge``: subject, body and alternatives as any
-    message has them, its MIME form ready made."""
+    """One recipient's copy from a ``MailMerge``: subject, body, alternatives and
+    attachments as any message has them (``message()`` builds it as Django does, for the
+    console, the test outbox or another backend), and ``raw``, the same message ready made,
+    which ``SMTPBackend`` sends."""
 
     def __init__(self, *, raw: bytes, **kwargs):
         super().__init__(**kwargs)
         self.raw = raw
-
-    def message(self, *, policy=email.policy.default):
-        parser = email.parser.BytesParser(_class=SerialisedMessage, policy=policy)
-        message = parser.parsebytes(self.raw, headersonly=True)
-        message.raw = self.raw
-        return message
 
 
 class MailMerge:
