@@ -176,6 +176,9 @@ def send_meeting_news(registration_pk: int, template: str, changed_fields: list[
 # tasks only say "send what is waiting for this meeting" and may run twice or side by side.
 
 
+CONNECTION_RETRIES = 3
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def send_invitations(self, meeting_pk: int) -> dict:
     """Send the meeting's pending invitations in batches (one SMTP connection each). Rows
@@ -186,9 +189,11 @@ def send_invitations(self, meeting_pk: int) -> dict:
     result = invitations_send_pending(meeting_pk=meeting_pk)
     if not self.request.is_eager:  # in-process (make run), nothing waits to be retried
         if result.connection_error:
-            delay = retry_delay(self.request.retries + 1).total_seconds()
-            raise self.retry(countdown=delay)
-        if result.retry_in is not None:
+            # A few times (30 s, 2 and 8 minutes); a longer outage is the periodic
+            # requeue's, every INVITATIONS_STUCK_AFTER_SECONDS, so tries do not pile up.
+            if self.request.retries < CONNECTION_RETRIES:
+                raise self.retry(countdown=retry_delay(self.request.retries + 1).total_seconds())
+        elif result.retry_in is not None:
             raise self.retry(countdown=max(result.retry_in, 1.0))
     return {"sent": result.sent, "failed": result.failed, "deferred": result.deferred}
 

@@ -40,6 +40,7 @@ from django.core.mail import mailers
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -455,7 +456,8 @@ def _mark_failed(invitation: Invitation, error: Exception) -> bool:
 
 def _release(invitations: list[Invitation], error: str) -> None:
     """Rows claimed but not tried (the connection failed first, or the batch ran out of
-    time): back to *pending*, the attempt not counted, the connection's error noted."""
+    time): back to *pending*, the attempt not counted, the connection's error noted, and
+    when (the periodic requeue leaves rows tried lately to the task that tried them)."""
     if invitations:
         Invitation.objects.filter(
             pk__in=[invitation.pk for invitation in invitations],
@@ -463,7 +465,7 @@ def _release(invitations: list[Invitation], error: str) -> None:
         ).update(
             status=Invitation.Status.PENDING,
             attempts=F("attempts") - 1,
-            sending_since=None,
+            sending_since=timezone.now(),
             **({"last_error": error} if error else {}),
         )
 
@@ -623,7 +625,8 @@ def _next_retry_in(meeting: Meeting) -> float | None:
 def invitations_requeue_stuck() -> list[int]:
     """The periodic safety net: rows *sending* for longer than INVITATIONS_STUCK_AFTER_SECONDS
     (their worker died) go back to *pending*, and the sending is queued for every published
-    meeting with rows that are ready but have waited that long (a lost queue message).
+    meeting with rows that are ready and untouched that long (a lost queue message, a mail
+    server down longer than the sending task kept trying).
     Queuing twice is harmless: each worker claims its own rows. Returns the meetings."""
     from dialogues.tasks import send_invitations
 
@@ -648,7 +651,8 @@ def invitations_requeue_stuck() -> list[int]:
         _fail_unsent(meeting)
     meeting_pks = list(
         Invitation.objects.filter(_claimable(now), meeting__status=Meeting.Status.PUBLISHED)
-        .filter(Q(sending_since__lt=stuck_before) | Q(created_at__lt=stuck_before))
+        .alias(touched=Coalesce("sending_since", "created_at"))
+        .filter(touched__lt=stuck_before)
         .order_by()
         .values_list("meeting", flat=True)
         .distinct()

@@ -237,11 +237,17 @@ def test_requeue_stuck_queues_rows_whose_queue_message_was_lost(server, meeting,
     )
     fresh = MeetingFactory()
     invite(fresh, 1, prefix="fresh")  # queued a moment ago: its own task sends it
+    tried = MeetingFactory()
+    invite(tried, 1, prefix="tried")  # old, but its task tried a moment ago (server down)
+    Invitation.objects.filter(meeting=tried).update(
+        created_at=timezone.now() - datetime.timedelta(days=1), sending_since=timezone.now()
+    )
 
     assert invitations_requeue_stuck() == [meeting.pk]
 
     assert sorted(server.received) == ["person0@example.org", "person1@example.org"]
     assert states(fresh) == {"pending": 1}
+    assert states(tried) == {"pending": 1}
 
 
 def test_invitations_of_a_meeting_cancelled_before_sending_are_not_sent(server, meeting):
