@@ -138,6 +138,7 @@ def bench_env() -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "SITE_URL": f"http://{HOST}",
+        "SECURITY_CONTACT": "mailto:security@example.org",
     }
     os.environ.update(env)
     return dict(os.environ)
@@ -599,8 +600,15 @@ class Server:
             "gthread",
             "--threads",
             str(self.threads),
+            # A worker takes no more connections than it has threads, so the load generator's
+            # connections are spread over the workers. Without the bound one worker often held
+            # all of them while the other idled (gthread accepts as long as it can), which
+            # halved the throughput of CPU-bound pages, differently from run to run. As with
+            # production's sync workers, a connection serves one request (--keep-alive 0).
+            "--worker-connections",
+            str(self.threads),
             "--keep-alive",
-            "5",
+            "0",
             "--log-level",
             "warning",
             "--error-logfile",
@@ -934,9 +942,11 @@ def main() -> int:
         if opts.warmup:
             load(opts.warmup)
         workers = worker_pids(server.proc.pid)
-        cpu_before = cpu_seconds(workers)
+        cpu_before = [cpu_seconds([pid]) for pid in workers]
         result = load(opts.duration)
-        cpu = cpu_seconds(workers) - cpu_before
+        cpu_each = [cpu_seconds([pid]) - b for pid, b in zip(workers, cpu_before, strict=True)]
+        result["worker_cpu_s"] = [round(c, 2) for c in cpu_each]  # how the load was spread
+        cpu = sum(cpu_each)
         result["cpu_ms"] = round(cpu * 1000 / result["requests"], 3) if result["requests"] else None
         print(
             f"  {label + (' (signed in)' if cookie else ''):<42} {result['rps']:>8.1f} req/s  "
