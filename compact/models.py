@@ -24,7 +24,7 @@ class PublicParty(models.Model):
         _("name"), max_length=200, unique=True, validators=[no_control_characters]
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MUNICIPALITY)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[no_control_characters])
 
     class Meta:
         verbose_name = _("public party")
