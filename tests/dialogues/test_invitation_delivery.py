@@ -4,9 +4,9 @@ takes the sending from Redis and sends over SMTP to aiosmtpd in this process, an
 what the SMTP server received.
 
 - A worker killed with SIGKILL halfway through 1,000 invitations, then started again: every
-  address arrives, and at most SENT_MARKS_EVERY (10) arrive twice, each twice at most. The
-  bound is not the batch (100): the rows whose messages the server accepted are marked sent
-  ten at a time, so only those accepted and not yet marked at the crash go out again.
+  address arrives, and at most SENT_MARKS_EVERY (1: the one in flight) arrives twice. The
+  bound is not the batch (100): each row is marked sent as soon as the server accepted its
+  message, so only the one accepted and not yet marked at the crash goes out again.
 - Redis unavailable for a few seconds while sending (frozen: connections held without an
   answer; or cut: connections dropped and refused), and invitations created meanwhile whose
   queue message cannot be sent: everything arrives exactly once.
