@@ -33,6 +33,7 @@ from organisations.services import (
 )
 
 PER_PAGE = 50
+DASHBOARD_ITEMS = 20
 
 
 def decision(page: str):
@@ -53,17 +54,20 @@ def decision(page: str):
 
 @official
 def dashboard(request):
+    """The oldest work first, DASHBOARD_ITEMS of each kind, and how much there is in all."""
+    organisations = Organisation.objects.awaiting_verification()
+    applications = WrittenApplication.objects.filter(status=WrittenApplication.Status.PENDING)
     return render(
         request,
         "backoffice/dashboard.html",
         {
             "section": "dashboard",
-            "organisations": Organisation.objects.awaiting_verification().order_by("created_at"),
-            "applications": WrittenApplication.objects.filter(
-                status=WrittenApplication.Status.PENDING
-            )
-            .select_related("organisation", "submitted_by")
-            .order_by("submitted_at"),
+            "organisations": organisations.order_by("created_at")[:DASHBOARD_ITEMS],
+            "organisation_count": organisations.count(),
+            "applications": applications.select_related("organisation", "submitted_by").order_by(
+                "submitted_at"
+            )[:DASHBOARD_ITEMS],
+            "application_count": applications.count(),
         },
     )
 

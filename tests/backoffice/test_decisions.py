@@ -323,3 +323,17 @@ def test_two_officials_deciding_at_once_record_the_first_decision_only(client, c
     )
     organisation.refresh_from_db()
     assert organisation.verification == "verified"
+
+
+def test_the_dashboard_shows_the_oldest_work_and_how_much_there_is(client, compact, official):
+    from backoffice.views import DASHBOARD_ITEMS
+
+    organisations = [
+        OrganisationFactory(verification="unverified") for _ in range(DASHBOARD_ITEMS + 3)
+    ]
+    sign_in_with_second_factor(client, official)
+    page = client.get(reverse("backoffice:dashboard"))
+    shown = list(page.context["organisations"])
+    assert shown == organisations[:DASHBOARD_ITEMS]
+    assert page.context["organisation_count"] == DASHBOARD_ITEMS + 3
+    assert f"All {DASHBOARD_ITEMS + 3} organisations to verify" in page.content.decode()
