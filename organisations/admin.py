@@ -49,6 +49,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # An administrator adding an organisation gives its name and number (checked like
+        # everywhere else); once it exists they change through its representatives.
+        return self.VERIFICATION_FIELDS if obj is None else self.readonly_fields
+
     def get_fieldsets(self, request, obj=None):
         fields = [f for f in self.get_fields(request, obj) if f not in self.VERIFICATION_FIELDS]
         return [

@@ -95,3 +95,30 @@ def test_an_invalid_organisation_number_is_refused_by_full_clean():
     with pytest.raises(ValidationError) as error:
         organisation.full_clean()
     assert "organisation_number" in error.value.message_dict
+
+
+@pytest.mark.usefixtures("english")
+def test_an_invalid_organisation_number_is_refused_when_added_in_the_admin(client):
+    from organisations.models import Organisation
+
+    sign_in_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True, totp=True))
+    add = reverse("admin:organisations_organisation_add")
+    page = client.get(add).context
+    data = {
+        "name": "Föreningen i admin",
+        "kind": "association",
+        "contact_name": "A",
+        "contact_email": "a@example.org",
+    }
+    for inline in page["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+    for number, error in (("123", "ten digits"), ("802002-4539", "check digit")):
+        response = client.post(add, {**data, "organisation_number": number})
+        assert response.status_code == 200
+        assert error in str(response.context["adminform"].form.errors["organisation_number"])
+    assert not Organisation.objects.filter(name="Föreningen i admin").exists()
+    response = client.post(add, {**data, "organisation_number": "8020024538"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = Organisation.objects.get(name="Föreningen i admin")
+    assert (added.organisation_number, added.verification) == ("802002-4538", "unverified")
