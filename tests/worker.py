@@ -104,24 +104,28 @@ class Mailbox:
         return self.messages
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 for the whole session; its handler is a Mailbox."""
+def start_smtp_server(handler) -> Controller:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port, started."""
     for _attempt in range(5):  # a free port can be taken between probing and binding
-        controller = Controller(Mailbox(), hostname="127.0.0.1", port=_free_port())
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
         try:
             controller.start()
         except (OSError, RuntimeError):
             continue
-        break
-    else:
-        pytest.fail("Could not start the SMTP server on a free port.")
+        return controller
+    pytest.fail("Could not start the SMTP server on a free port.")
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 for the whole session; its handler is a Mailbox."""
+    controller = start_smtp_server(Mailbox())
     yield controller
     controller.stop()
 

@@ -4,12 +4,10 @@ good (5xx) as each test tells it: each row ends sent, waiting for another attemp
 with the server's answer, and nothing is sent twice."""
 
 import datetime
-import socket
 import threading
 from collections import Counter
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone, translation
@@ -21,6 +19,7 @@ from dialogues.services.invitations import (
     retry_delay,
 )
 from tests.factories import MeetingFactory
+from tests.worker import free_port, start_smtp_server
 
 
 class Server:
@@ -59,23 +58,9 @@ class Server:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def smtp():
-    for _attempt in range(5):  # a free port can be taken between probing and binding
-        controller = Controller(Server(), hostname="127.0.0.1", port=free_port())
-        try:
-            controller.start()
-        except (OSError, RuntimeError):
-            continue
-        break
-    else:
-        pytest.fail("Could not start the SMTP server on a free port.")
+    controller = start_smtp_server(Server())
     yield controller
     controller.stop()
 
