@@ -10,5 +10,6 @@ register_actions(
         "compact.application.submitted": _("Submitted a written application"),
         "compact.application.approved": _("Approved a written application"),
         "compact.application.rejected": _("Rejected a written application"),
+        "compact.document.issued": _("Issued a sealed PDF"),
     }
 )

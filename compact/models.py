@@ -296,3 +296,96 @@ class Signature(LoggedModel):
 
     def __str__(self):
         return f"{self.organisation} – {self.agreement}"
+
+
+class IssuedDocumentQuerySet(models.QuerySet):
+    def latest_edition(self, *, kind, agreement, language, signature=None, organisation=None):
+        """The newest issued edition of one document, or None."""
+        return (
+            self.filter(
+                kind=kind,
+                agreement=agreement,
+                language=language,
+                signature=signature,
+                organisation=organisation,
+            )
+            .order_by("-issued_at", "-pk")
+            .first()
+        )
+
+
+class IssuedDocument(LoggedModel):
+    """One edition of a PDF the portal issued, sealed, as stored (compact/documents/).
+    A document is issued again when what it shows changes: each edition stays, and the
+    verification page finds any of them by the SHA-256 of its bytes."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("The agreement")
+        CERTIFICATE = "certificate", _("Certificate of signing")
+        APPLICATION_FORM = "application_form", _("Application form")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+        verbose_name=_("agreement version"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    signature = models.ForeignKey(
+        Signature,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        verbose_name=_("signature"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        verbose_name=_("organisation"),
+        help_text=_("The organisation a prefilled application form is for."),
+    )
+    file = models.FileField(_("file"), upload_to="documents/%Y/", storage=private_storage)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    source_digest = models.CharField(
+        _("digest of the content"),
+        max_length=64,
+        help_text=_(
+            "What the document shows, apart from its issue date: an unchanged "
+            "document is not issued again."
+        ),
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    signatory_count = models.PositiveIntegerField(_("number of signatories"), null=True, blank=True)
+
+    objects = IssuedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-issued_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["kind", "agreement", "language", "-issued_at"],
+                name="issued_document_edition",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="certificate") | Q(signature__isnull=False),
+                name="certificate_has_signature",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="agreement")
+                | Q(signature__isnull=True, organisation__isnull=True),
+                name="agreement_document_is_general",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.agreement} ({self.language}, {self.issued_at:%Y-%m-%d %H:%M})"
