@@ -8,8 +8,10 @@ from compact.models import Signature
 from core.models import ActionRecord
 from organisations.services import review_version
 from tests.factories import (
+    MeetingFactory,
     OfficialFactory,
     OrganisationFactory,
+    RegistrationFactory,
     RepresentativeFactory,
     SignatureFactory,
     WrittenApplicationFactory,
@@ -252,10 +254,16 @@ def test_the_action_log_names_each_subject_in_bounded_queries(
         WrittenApplicationFactory(organisation=organisation).log_action(
             "compact.application.submitted", actor=official
         )
+        meeting = MeetingFactory(title_en=f"Forum {n}")
+        meeting.log_action("dialogues.meeting.published", actor=official)
+        RegistrationFactory(meeting=meeting, name=f"Deltagare {n}").log_action(
+            "dialogues.registration.created", actor=None
+        )
     with django_assert_max_num_queries(20):
         html = client.get(reverse("backoffice:log")).content.decode()
     assert "Förening 19" in html
     assert "Signed online" in html
+    assert "Deltagare 19" in html
 
 
 def test_an_unregistered_action_type_is_refused(compact):
