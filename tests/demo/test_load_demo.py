@@ -272,8 +272,39 @@ def test_demo_has_meetings_ahead_and_one_behind_with_minutes(loaded):
     assert forum.registration_open()
     assert autumn.minutes_published_at is not None and "Minnesanteckningar" in autumn.minutes
     assert workshop.online_link.startswith("https://")
-    # Created and published through the officials' services: the history says so.
+    # Created, published and invited to through the officials' services: the history
+    # says so.
     assert [r.action_type for r in forum.history()] == [
+        "dialogues.meeting.invitations_queued",
         "dialogues.meeting.published",
         "dialogues.meeting.created",
     ]
+
+
+@pytest.mark.django_db
+def test_demo_meetings_have_invitations_registrations_and_walk_ins(loaded):
+    from dialogues.models import Invitation, Meeting, Registration
+    from organisations.models import Organisation
+
+    forum = Meeting.objects.get(title_sv__startswith="Dialogforum våren")
+    autumn = Meeting.objects.get(title_sv__startswith="Dialogforum hösten")
+    verified = Organisation.objects.verified()
+    # Every verified organisation's contact person invited: the rows, waiting to be sent
+    # when load_demo's transaction commits (the test's never does), and invited once only
+    # though the demo was loaded twice.
+    assert sorted(forum.invitations.values_list("email", flat=True)) == sorted(
+        organisation.contact_email.lower() for organisation in verified
+    )
+    assert set(forum.invitations.values_list("status", flat=True)) == {
+        Invitation.Status.PENDING
+    }
+    registrations = Registration.objects.filter(meeting=forum).order_by("pk")
+    assert [r.organisation_name for r in registrations] == [
+        "Kvarterskören i Exempelstad",
+        "IK Stenbacken",
+        "Grannby hembygdsförening",
+    ]
+    assert forum.registered_count() == 4
+    assert registrations[0].user.email == "rep@example.org"
+    walk_ins = Registration.objects.filter(meeting=autumn)
+    assert walk_ins.count() == 2 and all(r.walk_in and r.attended for r in walk_ins)
