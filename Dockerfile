@@ -33,6 +33,7 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
         DATABASE_URL=sqlite:////tmp/build.sqlite3 SITE_URL=https://build.invalid \
         SECURITY_CONTACT=mailto:build@build.invalid \
+        PDF_SEAL_CERTIFICATE=/build.invalid/certificate.pem PDF_SEAL_KEY=/build.invalid/key.pem \
         sh -c "python manage.py collectstatic --noinput -v0 && python manage.py compilemessages -v0" \
     && useradd --create-home --uid 1000 portal \
     && mkdir -p /data/media /data/private-media \

@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from email.utils import parseaddr
 from pathlib import Path
 
+from seal import seal_env
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "results" / "invitations.json"
@@ -124,6 +126,7 @@ def bench_env(smtp_port: int, queue: str) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         "SITE_URL": "https://samverkan.example.se",
         "SECURITY_CONTACT": "mailto:security@example.org",
+        **seal_env(),
         "REDIS_URL": REDIS_URL,
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_RESULT_BACKEND": REDIS_URL,

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from seal import seal_env
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -139,6 +141,7 @@ def bench_env() -> dict[str, str]:
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "SITE_URL": f"http://{HOST}",
         "SECURITY_CONTACT": "mailto:security@example.org",
+        **seal_env(),
     }
     os.environ.update(env)
     return dict(os.environ)

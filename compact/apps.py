@@ -8,10 +8,12 @@ class CompactConfig(AppConfig):
 
     def ready(self):
         from compact import actions  # noqa: F401 - registers the action types
-        from compact.models import Agreement, PublicParty, Signature
+        from compact.documents import signals
+        from compact.models import Agreement, IssuedDocument, PublicParty, Signature
         from core.public_cache import invalidate_public_pages_on_change
         from organisations.models import ActivityArea, Organisation
 
         invalidate_public_pages_on_change(
-            Agreement, PublicParty, Signature, Organisation, ActivityArea
+            Agreement, PublicParty, Signature, Organisation, ActivityArea, IssuedDocument
         )
+        signals.connect()  # the sealed PDFs issued again when what they show changes

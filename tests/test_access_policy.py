@@ -132,6 +132,7 @@ def kwargs_for(name, world):
             "backoffice:withdraw": signature_b.pk,
         }.get(name, meeting_pk if name.startswith("dialogues:") or ":meeting" in name else None),
         "signature_pk": signature_b.pk,
+        "agreement_pk": world["agreement"].pk,
         "application_pk": world["application_b"].pk,
         "representative_pk": org_b.representatives.first().pk,
         "invitation_pk": world["invitation_b"].pk,

@@ -214,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dialogues.tasks.send_meeting_reminders",
         "schedule": 15 * 60.0,
     },
+    # The sealed PDFs issued again where what they show changed unnoticed (the principles).
+    "issue-changed-documents": {
+        "task": "compact.tasks.issue_changed_documents",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # "default": allauth's rate limits and the like. The public page cache (core/public_cache.py)
@@ -269,6 +274,19 @@ INVITATIONS_SENDERS = env.int("INVITATIONS_SENDERS", default=2)
 INVITATIONS_MAX_ATTEMPTS = env.int("INVITATIONS_MAX_ATTEMPTS", default=5)
 INVITATIONS_RETRY_SECONDS = env.int("INVITATIONS_RETRY_SECONDS", default=30)
 INVITATIONS_STUCK_AFTER_SECONDS = env.int("INVITATIONS_STUCK_AFTER_SECONDS", default=600)
+
+# Issued PDFs (compact/documents/) are sealed (core/sealing.py) with the public party's
+# certificate and key, PEM files at these paths; production requires them. Locally a
+# self-signed test certificate is made on first use, and the PDFs say it is a test seal.
+PDF_SEAL_CERTIFICATE = env("PDF_SEAL_CERTIFICATE", default="")
+PDF_SEAL_KEY = env("PDF_SEAL_KEY", default="")
+PDF_SEAL_KEY_PASSPHRASE = env("PDF_SEAL_KEY_PASSPHRASE", default="")
+PDF_SEAL_CREATE_TEST_CERTIFICATE = False
+PDF_SEAL_TEST_NAME = "Compact portal (test seal)"
+# The verification page reads an uploaded PDF up to this size, and checks at most
+# PDF_VERIFICATIONS_PER_MINUTE from one client address.
+PDF_VERIFY_MAX_BYTES = env.int("PDF_VERIFY_MAX_BYTES", default=UPLOAD_MAX_BYTES)
+PDF_VERIFICATIONS_PER_MINUTE = env.int("PDF_VERIFICATIONS_PER_MINUTE", default=10)
 
 LOGGING = {
     "version": 1,

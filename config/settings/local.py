@@ -1,7 +1,7 @@
 """Quick start: SQLite, tasks run in-process, e-mail printed to the console."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
@@ -15,3 +15,9 @@ CACHES = {
         "LOCATION": "public-version",
     },
 }
+# Issued PDFs are sealed with a self-signed test certificate, made on first use (git-ignored).
+PDF_SEAL_CERTIFICATE = env(
+    "PDF_SEAL_CERTIFICATE", default=str(BASE_DIR / ".local-seal" / "certificate.pem")
+)
+PDF_SEAL_KEY = env("PDF_SEAL_KEY", default=str(BASE_DIR / ".local-seal" / "key.pem"))
+PDF_SEAL_CREATE_TEST_CERTIFICATE = True

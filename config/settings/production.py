@@ -13,7 +13,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # whitenoise's compressed manifest storage, each file's URL remembered (core/staticfiles.py)
+    "staticfiles": {"BACKEND": "core.staticfiles.MemoisedManifestStaticFilesStorage"},
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -34,6 +35,10 @@ SITE_URL = env("SITE_URL")
 # Whom to tell about a vulnerability (/.well-known/security.txt, RFC 9116): required, never
 # the example address, e.g. mailto:sakerhet@kommun.example.se or an https:// form.
 SECURITY_CONTACT = env("SECURITY_CONTACT")
+
+# The seal of issued PDFs: the public party's certificate and private key (PEM), required.
+PDF_SEAL_CERTIFICATE = env("PDF_SEAL_CERTIFICATE")
+PDF_SEAL_KEY = env("PDF_SEAL_KEY")
 
 # allauth counts failed logins and the like in the default cache. In Redis every gunicorn
 # worker and container shares one count, so a limit holds in total and not per process.

@@ -39,3 +39,7 @@ ALLOWED_HOSTS = ["*"]
 PUBLIC_PAGE_CACHE = False
 # Each test run its own content version, so parallel runs on one Redis do not interfere.
 CACHES["public_version"]["KEY_PREFIX"] = f"compact-portal-test-{os.getpid()}"  # noqa: F405
+# Issued PDFs: a throwaway seal certificate that the test session makes
+# (tests/conftest.py, seal_certificate) and passes to the worker in the environment.
+PDF_SEAL_CERTIFICATE = env("PDF_SEAL_CERTIFICATE", default="")
+PDF_SEAL_KEY = env("PDF_SEAL_KEY", default="")

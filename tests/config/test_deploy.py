@@ -49,6 +49,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://portal:secret@postgres:5432/portal",
     "SITE_URL": "https://portal.example.org",
     "SECURITY_CONTACT": "mailto:security@portal.example.org",
+    "PDF_SEAL_CERTIFICATE": "/run/seal/certificate.pem",
+    "PDF_SEAL_KEY": "/run/seal/key.pem",
 }
 
 
@@ -112,3 +114,15 @@ def test_production_counts_rate_limits_in_redis_behind_one_proxy():
         "ALLAUTH_TRUSTED_PROXY_COUNT", **PRODUCTION_ENV, ALLAUTH_TRUSTED_PROXY_COUNT="2"
     )
     assert values == {"ALLAUTH_TRUSTED_PROXY_COUNT": 2}
+
+
+def test_production_settings_refuse_to_start_without_the_seal_of_issued_pdfs():
+    for name in ("PDF_SEAL_CERTIFICATE", "PDF_SEAL_KEY"):
+        env = {key: value for key, value in PRODUCTION_ENV.items() if key != name}
+        result = manage("check", **env)
+        assert result.returncode != 0
+        assert f"Set the {name} environment variable" in result.stderr
+    assert production_settings("PDF_SEAL_CERTIFICATE", "PDF_SEAL_KEY", **PRODUCTION_ENV) == {
+        "PDF_SEAL_CERTIFICATE": "/run/seal/certificate.pem",
+        "PDF_SEAL_KEY": "/run/seal/key.pem",
+    }

@@ -68,6 +68,10 @@ def test_app_services_run_production_settings_with_secrets_from_the_environment(
             == "postgres://portal:pw@postgres:5432/portal"
         )
         assert interpolate(env["REDIS_URL"]) == "redis://redis:6379/0"
+        # The seal of issued PDFs, from a host directory mounted read-only.
+        assert interpolate(env["PDF_SEAL_CERTIFICATE"]) == "/run/seal/certificate.pem"
+        assert interpolate(env["PDF_SEAL_KEY"]) == "/run/seal/key.pem"
+        assert "${PDF_SEAL_DIR:?set PDF_SEAL_DIR}:/run/seal:ro" in services[name]["volumes"]
 
 
 def test_mail_goes_to_the_mail_catcher(services):
