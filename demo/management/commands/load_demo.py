@@ -37,13 +37,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import OFFICIALS_GROUP
 from compact.models import Agreement, PublicParty, Signature, WrittenApplication
 from compact.tasks import queue_documents_of_agreement
 from dialogues.models import Meeting
+from dialogues.services.attendance import walk_in_add
+from dialogues.services.invitations import invitable_organisations, invitations_create
 from dialogues.services.meetings import meeting_create, meeting_publish
+from dialogues.services.registrations import registration_create
 from organisations.models import ActivityArea, Organisation, Representative
 from principles.loading import CompactDataError, load_compact, read_compact_file
 from principles.models import Commitment, PlanItem
@@ -113,7 +116,7 @@ class Command(BaseCommand):
             self.load_signatures(signatures_data["signatures"], agreements, organisations, users)
             for data in signatures_data["written_applications"]:
                 self.load_written_application(data, agreements, organisations, users)
-            self.load_meetings(meetings_data, users)
+            self.load_meetings(meetings_data, users, organisations)
             # The sealed PDFs of the public versions (issued on commit; tasks run in-process
             # locally, and an unchanged document is not issued again, so a second run is quick).
             for agreement in agreements.values():
@@ -382,9 +385,10 @@ class Command(BaseCommand):
 
     # -- meetings ----------------------------------------------------------------------
 
-    def load_meetings(self, data, users):
+    def load_meetings(self, data, users, organisations):
         """Each meeting, when no meeting has its Swedish title, through the officials'
-        services (created, then published), dated relative to today."""
+        services (created, then published), dated relative to today; then its invitations,
+        registrations and, for a meeting held, who came, through the same services."""
         official = users[data["created_by"]]
         for row in data["public_parties"]:
             _, created = PublicParty.objects.get_or_create(
@@ -394,8 +398,9 @@ class Command(BaseCommand):
         for row in data["meetings"]:
             if Meeting.objects.filter(title_sv=row["title"]["sv"]).exists():
                 continue
-            self.load_meeting(row, official)
+            meeting = self.load_meeting(row, official)
             self.created += 1
+            self.load_meeting_people(meeting, row, official, users, organisations)
 
     def load_meeting(self, row, official):
         hour, minute = (int(part) for part in row["starts_at"].split(":"))
@@ -442,6 +447,37 @@ class Command(BaseCommand):
             meeting.minutes = row["minutes"]
             meeting.minutes_published_at = min(published, timezone.now())
             meeting.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
+        return meeting
+
+    def load_meeting_people(self, meeting, row, official, users, organisations):
+        """The meeting's invitations (``invite``: an audience, as the official chooses it),
+        registrations (``registrations``: by a representative's user key for their
+        organisation, or by name and e-mail) and, once held, the walk-ins (``walk_ins``)."""
+        if row.get("invite"):
+            invitations_create(
+                meeting=meeting,
+                organisations=invitable_organisations(audience=row["invite"]),
+                language=meeting.language,
+                actor=official,
+            )
+        for person in row.get("registrations", []):
+            user = users.get(person.get("user"))
+            organisation = organisations.get(person.get("organisation"))
+            with translation.override(meeting.language):
+                registration_create(
+                    meeting=meeting,
+                    actor=user,
+                    name=person["name"],
+                    email=person.get("email") or user.email,
+                    participants=person.get("participants", 1),
+                    needs=person.get("needs", ""),
+                    organisation=organisation,
+                    organisation_name=person.get("organisation_name", ""),
+                )
+            self.created += 1
+        for person in row.get("walk_ins", []):
+            walk_in_add(meeting=meeting, actor=official, **person)
+            self.created += 1
 
     # -- summary -----------------------------------------------------------------------
 
