@@ -6,13 +6,16 @@ PYTHON312 := $(shell (command -v pyenv >/dev/null && ls -d $$(pyenv root)/versio
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make run PORT=8001` serves on another port; links in e-mails follow it (SITE_URL).
+PORT ?= 8000
 export UV_PYTHON ?= $(PYTHON312)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: help run test bench bench-invitations lint env services messages
 
 help:
-	@echo "make run    – serve the portal at http://127.0.0.1:8000/ (SQLite, demo data)"
+	@echo "make run    – serve the portal at http://127.0.0.1:8000/ (SQLite, demo data;"
+	@echo "              PORT=8001 for another port)"
 	@echo "make test   – run the whole test suite (PostgreSQL, Redis, Chromium)"
 	@echo "make bench  – benchmark the public pages against a bare ping view, and the"
 	@echo "              sending of 10,000 invitations against a plain smtplib loop"
@@ -33,14 +36,14 @@ run: env messages
 	@DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput -v0
 	@DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py load_demo
 	@echo
-	@echo "  The portal: http://127.0.0.1:8000/   (English: http://127.0.0.1:8000/en/)"
+	@echo "  The portal: http://127.0.0.1:$(PORT)/   (English: http://127.0.0.1:$(PORT)/en/)"
 	@echo "  Demo logins (local use only), password for all: demo-portal-2026"
 	@echo "    official@example.org        – an official (TOTP secret JBSWY3DPEHPK3PXP)"
 	@echo "    admin@example.org           – an administrator, /sv/admin/ (the same TOTP secret)"
 	@echo "    rep@example.org             – a representative of a demo association"
 	@echo "  E-mail is printed here; tasks run in-process."
 	@echo
-	@DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver 127.0.0.1:8000
+	@PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 services:
 	@bash scripts/ensure-services.sh

@@ -1,7 +1,19 @@
+from dataclasses import dataclass
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
+from core.mail import html_from_text, site_domain, site_name
 from core.security import security_event
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's e-mails call the site ("Hej från …!"): the portal's name and host from
+    the settings (SITE_NAME, SITE_URL), not the host of the request that sent them."""
+
+    name: str
+    domain: str
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,6 +21,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return True
+
+    def send_mail(self, template_prefix, email, context):
+        site = PortalSite(name=site_name(), domain=site_domain())
+        super().send_mail(template_prefix, email, {**context, "current_site": site})
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's message, with an HTML part in the portal's look made of its text."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        has_html = message.content_subtype == "html" or any(
+            mimetype == "text/html" for _content, mimetype in getattr(message, "alternatives", [])
+        )
+        if not has_html:
+            message.attach_alternative(
+                html_from_text(message.body, subject=message.subject), "text/html"
+            )
+        return message
 
     def pre_authenticate(self, request, **credentials):
         """allauth refuses a sign-in over its limit of failed attempts with a form error (a

@@ -7,3 +7,6 @@ class BackofficeConfig(AppConfig):
 
     name = "backoffice"
     verbose_name = _("Officials' area")
+
+    def ready(self):
+        from backoffice import actions  # noqa: F401 - registers the action types

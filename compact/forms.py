@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compact.models import Signature
@@ -65,11 +66,33 @@ class SignForm(forms.Form):
         return data
 
 
+def not_in_the_future(day):
+    if day > timezone.localdate():
+        raise ValidationError(_("The date of signing cannot be in the future."), code="future")
+
+
 class ApplicationForm(forms.Form):
     document = forms.FileField(
         label=_("The signed application (PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
         validators=[validate_pdf],
+    )
+    signatory_name = forms.CharField(
+        label=_("Signed by"),
+        max_length=200,
+        validators=[no_control_characters],
+        help_text=_("The name of the person who signed the application, as on the paper."),
+    )
+    signatory_role = forms.CharField(
+        label=_("Their role or title in the organisation"),
+        max_length=200,
+        validators=[no_control_characters],
+        help_text=_("For example chair, secretary or general manager."),
+    )
+    signed_on = forms.DateField(
+        label=_("Date signed"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[not_in_the_future],
     )
     message = forms.CharField(
         label=_("Message to the officials"),
@@ -84,6 +107,32 @@ class ApplicationForm(forms.Form):
         self.fields["document"].help_text = _("A PDF document of at most %(limit)s.") % {
             "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)
         }
+
+
+class SignatoryForm(forms.Form):
+    """The official's approval of a written application: who signed the paper and when, as
+    the representative gave it (corrected if the paper says otherwise)."""
+
+    signer_name = forms.CharField(
+        label=_("Signed by"), max_length=200, validators=[no_control_characters]
+    )
+    signer_role = forms.CharField(
+        label=_("Role or title"), max_length=200, validators=[no_control_characters]
+    )
+    signed_on = forms.DateField(
+        label=_("Date signed"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[not_in_the_future],
+    )
+
+    @classmethod
+    def for_application(cls, application, data=None):
+        initial = {
+            "signer_name": application.signatory_name,
+            "signer_role": application.signatory_role,
+            "signed_on": application.signed_on,
+        }
+        return cls(data, initial=initial, prefix="signatory")
 
 
 class ReasonForm(forms.Form):

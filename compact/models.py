@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LoggedModel
@@ -181,14 +182,38 @@ class WrittenApplication(LoggedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # Who signed the paper and when, as the representative gave it on upload (the official
+    # confirms or corrects it on approval, in the signature). Blank on applications made
+    # before the portal asked (migration compact 0008): the official reads it off the paper.
+    signatory_name = models.CharField(
+        _("signed by"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    signatory_role = models.CharField(
+        _("role or title"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    signed_on = models.DateField(_("date signed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("written application")
         verbose_name_plural = _("written applications")
         ordering = ["-submitted_at"]
+        constraints = [
+            # The signatory is given whole (name, role and date) or not at all.
+            models.CheckConstraint(
+                condition=Q(signatory_name="", signatory_role="", signed_on__isnull=True)
+                | (~Q(signatory_name="") & ~Q(signatory_role="") & Q(signed_on__isnull=False)),
+                name="application_signatory_whole_or_none",
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation} – {self.submitted_at:%Y-%m-%d}"
+
+
+# The role the portal gave the signer of a written application before it asked who signed
+# the paper (stored in Swedish, the portal's language then): Signature.role_label.
+WRITTEN_APPLICATION_ROLE = gettext_noop("Signed the written application")
+WRITTEN_APPLICATION_ROLE_SV = "Undertecknade den skriftliga ansökan"
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -296,6 +321,18 @@ class Signature(LoggedModel):
 
     def __str__(self):
         return f"{self.organisation} – {self.agreement}"
+
+    @property
+    def role_label(self) -> str:
+        """The signer's role as pages show it. Signatures approved from a written application
+        before its signatory was asked for (migration compact 0008) hold a role the portal
+        wrote, in Swedish: shown in the page's language."""
+        if self.channel == self.Channel.WRITTEN_APPLICATION and self.signer_role in (
+            WRITTEN_APPLICATION_ROLE,
+            WRITTEN_APPLICATION_ROLE_SV,
+        ):
+            return gettext(WRITTEN_APPLICATION_ROLE)
+        return self.signer_role
 
 
 class IssuedDocumentQuerySet(models.QuerySet):

@@ -95,9 +95,10 @@ def signature_sign_online(
     return signature
 
 
-def _forum_signing_time(signed_on: datetime.date | None) -> datetime.datetime:
-    """When a paper signed at a forum counts as signed: now if it is recorded on the day,
-    otherwise noon (Europe/Stockholm) on the day it was signed. Never in the future."""
+def _paper_signing_time(signed_on: datetime.date | None) -> datetime.datetime:
+    """When a paper (signed at a forum, or a written application) counts as signed: now if
+    it is recorded on the day, otherwise noon (Europe/Stockholm) on the day it was signed.
+    Never in the future."""
     today = timezone.localdate()
     if signed_on is None or signed_on == today:
         return timezone.now()
@@ -125,7 +126,7 @@ def signature_sign_at_forum(
         raise PermissionDenied
     if agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(_("Only the version in force can be signed."))
-    signed_at = _forum_signing_time(signed_on)
+    signed_at = _paper_signing_time(signed_on)
     organisation = _lock_organisation(organisation)
     _ensure_may_join(organisation, agreement)
     signature = _create_signature(
@@ -148,12 +149,22 @@ def signature_sign_at_forum(
 
 @transaction.atomic
 def application_submit(
-    *, organisation: Organisation, agreement: Agreement, actor: User, document, message: str = ""
+    *,
+    organisation: Organisation,
+    agreement: Agreement,
+    actor: User,
+    document,
+    signatory_name: str,
+    signatory_role: str,
+    signed_on: datetime.date,
+    message: str = "",
 ) -> WrittenApplication:
+    """Submit a signed application (a PDF) with who signed it and when, as on the paper."""
     if not rules.has_perm("compact.submit_application", actor, organisation):
         raise PermissionDenied
     if agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(_("Only the version in force can be joined."))
+    _ensure_signatory(signatory_name, signatory_role, signed_on)
     organisation = _lock_organisation(organisation)
     _ensure_may_join(organisation, agreement)
     if organisation.written_applications.filter(
@@ -166,9 +177,23 @@ def application_submit(
         document=document,
         message=message,
         submitted_by=actor,
+        signatory_name=signatory_name,
+        signatory_role=signatory_role,
+        signed_on=signed_on,
     )
-    application.log_action("compact.application.submitted", actor=actor)
+    application.log_action(
+        "compact.application.submitted",
+        actor=actor,
+        data={"signer": signatory_name, "role": signatory_role, "signed_on": signed_on.isoformat()},
+    )
     return application
+
+
+def _ensure_signatory(name: str, role: str, signed_on: datetime.date | None) -> None:
+    if not (name and role and signed_on):
+        raise SigningError(_("Give who signed the application, their role, and the date signed."))
+    if signed_on > timezone.localdate():
+        raise SigningError(_("The date of signing cannot be in the future."))
 
 
 def _lock_pending(application) -> WrittenApplication:
@@ -183,9 +208,21 @@ def _lock_pending(application) -> WrittenApplication:
 
 
 @transaction.atomic
-def application_approve(*, application: WrittenApplication, actor: User) -> Signature:
+def application_approve(
+    *,
+    application: WrittenApplication,
+    actor: User,
+    signer_name: str,
+    signer_role: str,
+    signed_on: datetime.date,
+) -> Signature:
+    """Approve a written application: the organisation signs through it. The signature
+    records the signatory of the paper (name, role, date signed) as the official confirmed
+    it, by default as the representative gave it on upload; the application keeps what the
+    representative gave, and the action log both."""
     if not is_official(actor):
         raise PermissionDenied
+    _ensure_signatory(signer_name, signer_role, signed_on)
     application = _lock_pending(application)
     if application.agreement.status != Agreement.Status.ADOPTED:
         raise SigningError(
@@ -194,27 +231,32 @@ def application_approve(*, application: WrittenApplication, actor: User) -> Sign
     organisation = _lock_organisation(application.organisation)
     _ensure_not_signed(organisation, application.agreement)
     if not organisation.is_verified:
-        # Reviewing the application is reviewing the organisation: it becomes public now.
+        # Reviewing the application is reviewing the organisation: it becomes public now
+        # (the decision's e-mail says so; no second one).
         try:
-            organisation_verify(organisation=organisation, actor=actor)
+            organisation_verify(organisation=organisation, actor=actor, notify=False)
         except DecisionError as error:  # e.g. its number was released
             raise SigningError(str(error)) from error
     application.status = WrittenApplication.Status.APPROVED
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_by", "decided_at"])
-    signer = application.submitted_by
     signature = _create_signature(
         organisation=application.organisation,
         agreement=application.agreement,
         channel=Signature.Channel.WRITTEN_APPLICATION,
-        signer_name=signer.full_name or signer.email,
-        signer_role=_written_application_role(),
-        signed_by=signer,
+        signer_name=signer_name,
+        signer_role=signer_role,
+        signed_at=_paper_signing_time(signed_on),
+        signed_by=application.submitted_by,
         application=application,
         approved_by=actor,
     )
-    application.log_action("compact.application.approved", actor=actor)
+    application.log_action(
+        "compact.application.approved",
+        actor=actor,
+        data={"signer": signer_name, "role": signer_role, "signed_on": signed_on.isoformat()},
+    )
     _notify_decision(application)
     return signature
 
@@ -231,12 +273,6 @@ def application_reject(*, application: WrittenApplication, actor: User, reason: 
     application.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
     application.log_action("compact.application.rejected", actor=actor, data={"reason": reason})
     _notify_decision(application)
-
-
-def _written_application_role() -> str:
-    # Stored text: in the portal's default language, whichever language the official uses.
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(_("Signed the written application"))
 
 
 def _notify_decision(application):

@@ -183,6 +183,9 @@ def apply(request, organisation):
                 agreement=agreement,
                 actor=request.user,
                 document=form.cleaned_data["document"],
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_role=form.cleaned_data["signatory_role"],
+                signed_on=form.cleaned_data["signed_on"],
                 message=form.cleaned_data["message"],
             )
         except SigningError as error:

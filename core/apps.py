@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.db.models import fields
+
         from core import security
 
         security.connect_mfa_failures()
+        # A select's empty choice reads as what it asks (Django 6.1 lets ready() set it).
+        fields.BLANK_CHOICE_LABEL = _("Choose …")

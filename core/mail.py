@@ -1,7 +1,9 @@
 """Outgoing e-mail: rendered from templates in the recipient's language. Called from tasks.
 
 ``templates/email/<template>_subject.txt`` and ``_body.txt`` make the message; a
-``_body.html`` beside them, if there is one, is its HTML alternative. Attachments are
+``_body.html`` beside them (extending ``email/base.html``), if there is one, is its HTML
+alternative, otherwise the text in ``email/base.html`` is (``html_from_text``): every
+message has a text and an HTML part, in the portal's look. Attachments are
 ``(filename, content, mimetype)`` tuples or ``email.message.MIMEPart`` objects (a calendar
 event: ``calendar_attachment``). Many messages go over one SMTP connection when the caller
 opens one (``with mailers.default as connection:``) and passes it on.
@@ -16,6 +18,7 @@ import smtplib
 from collections.abc import Sequence
 from email.message import MIMEPart
 from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -25,9 +28,46 @@ from django.core.mail.utils import DNS_NAME
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import escape, linebreaks, urlize
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 Attachment = MIMEPart | tuple[str, bytes | str, str]
+
+
+def site_name() -> str:
+    """The portal's name in e-mails (settings.SITE_NAME, or its name in the active language)."""
+    return settings.SITE_NAME or gettext("Compact portal")
+
+
+def site_domain() -> str:
+    """The portal's host (and port) as in settings.SITE_URL, which links in e-mails use."""
+    return urlsplit(settings.SITE_URL).netloc
+
+
+def mail_context() -> dict:
+    """What ``email/base.html`` (and any mail template) may use: the portal's name, address
+    and host, in the active language, and whose service it is in its colours (the pages'
+    PORTAL_IDENTITY, whose palette is checked for contrast)."""
+    identity = getattr(settings, "PORTAL_IDENTITY", {})
+    palette = identity.get("palette", {})
+    return {
+        "site_url": settings.SITE_URL,
+        "site_name": site_name(),
+        "site_domain": site_domain(),
+        "site_owner": identity.get("owner", ""),
+        "mail_primary": palette.get("primary", "#00587a"),
+        "mail_on_primary": palette.get("on_primary", "#ffffff"),
+    }
+
+
+def html_from_text(text: str, *, subject: str) -> str:
+    """The HTML part of a message written as text: its paragraphs and links in
+    ``email/base.html``, in the active language."""
+    body = mark_safe(linebreaks(urlize(text.strip(), autoescape=True)))  # noqa: S308 - escaped
+    return render_to_string(
+        "email/base.html", {**mail_context(), "subject": subject, "text_as_html": body}
+    )
 
 
 def _html_template(template: str):
@@ -47,14 +87,16 @@ def render_templated_mail(
 ) -> EmailMultiAlternatives:
     """The message, rendered in ``language``, not yet sent."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        context = {**context, "site_url": settings.SITE_URL}
+        context = {**context, **mail_context()}
         subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
         body = render_to_string(f"email/{template}_body.txt", context)
         html = _html_template(template)
-        html = html.render(context) if html else None
+        if html:
+            html = html.render({**context, "subject": subject})
+        else:
+            html = html_from_text(body, subject=subject)
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
-    if html:
-        message.attach_alternative(html, "text/html")
+    message.attach_alternative(html, "text/html")
     for attachment in attachments:
         if isinstance(attachment, MIMEPart):
             message.attach(attachment)

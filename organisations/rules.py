@@ -53,6 +53,25 @@ def remember_representations_of(users, organisation) -> None:
         user._representations[organisation.pk] = found.get(user.pk)
 
 
+def remember_representations_among(users, organisations) -> None:
+    """remember_representations_of for several organisations (the invitations waiting for one
+    person): every user's representation of each, looked up in one query."""
+    users = [user for user in users if user.is_authenticated]
+    organisations = [organisation for organisation in organisations if organisation is not None]
+    if not users or not organisations:
+        return
+    found = {
+        (representation.user_id, representation.organisation_id): representation
+        for representation in Representative.objects.filter(
+            organisation__in=organisations, user__in=users
+        )
+    }
+    for user in users:
+        remember_representations(user)
+        for organisation in organisations:
+            user._representations[organisation.pk] = found.get((user.pk, organisation.pk))
+
+
 @rules.predicate
 def is_representative(user, organisation) -> bool:
     return representation_of(user, organisation) is not None

@@ -22,9 +22,10 @@ from organisations.models import Organisation, Representative, RepresentativeInv
 from organisations.rules import (
     forget_representations,
     is_representative,
+    remember_representations_among,
     remember_representations_of,
 )
-from organisations.tasks import send_representative_invitation
+from organisations.tasks import send_representative_invitation, send_verification_decision
 
 
 class InvitationError(Exception):
@@ -342,39 +343,73 @@ def invitation_revoke(
     return invitation
 
 
-@transaction.atomic
-def representative_accept(*, token: str, actor: User) -> Representative:
-    """Accept an invitation as the user it was sent to. Refused (InvitationError) when it was
-    accepted already, revoked, expired, or its inviter can no longer invite to it."""
+def invitation_for_token(token: str, *, lock: bool = False) -> RepresentativeInvitation:
+    """The invitation a link's token names (locked for the transaction with ``lock``), or
+    InvitationError when the token is not valid or has expired."""
     try:
         invitation_pk = invitation_pk_from_token(token)
     except signing.SignatureExpired as error:
         raise InvitationError(_("This invitation has expired. Ask for a new one.")) from error
     except signing.BadSignature as error:
         raise InvitationError(_("This invitation link is not valid.")) from error
-    invitation = (
-        RepresentativeInvitation.objects.select_for_update().filter(pk=invitation_pk).first()
+    invitations = RepresentativeInvitation.objects.all()
+    invitations = (
+        invitations.select_for_update()
+        if lock
+        else invitations.select_related("organisation", "invited_by")
     )
+    invitation = invitations.filter(pk=invitation_pk).first()
     if invitation is None:
         raise InvitationError(_("This invitation link is not valid."))
-    if invitation.email.lower() != actor.email.lower():
-        raise InvitationError(
-            _("This invitation was sent to another e-mail address. Sign in as %(email)s.")
-            % {"email": invitation.email}
-        )
+    return invitation
+
+
+def invitation_refusal(invitation: RepresentativeInvitation, user: User) -> str | None:
+    """Why ``user`` cannot accept the invitation now, or None if they can: it was sent to
+    another address, accepted already, revoked, expired, or its inviter can no longer invite
+    to it. Asked when the page is shown and again, under locks, when it is accepted."""
+    if invitation.email.lower() != user.email.lower():
+        return _("This invitation was sent to another e-mail address. Sign in as %(email)s.") % {
+            "email": invitation.email
+        }
     if invitation.accepted_at:
-        raise InvitationError(_("This invitation has already been used."))
+        return _("This invitation has already been used.")
     if invitation.revoked_at:
-        raise InvitationError(
-            _("This invitation has been withdrawn. Ask for a new one if you still need it.")
-        )
+        return _("This invitation has been withdrawn. Ask for a new one if you still need it.")
     if invitation.is_expired:
-        raise InvitationError(_("This invitation has expired. Ask for a new one."))
+        return _("This invitation has expired. Ask for a new one.")
+    return invitation_void_reason(invitation)
+
+
+def invitations_for(user: User) -> list[RepresentativeInvitation]:
+    """The invitations sent to the user's address that they can accept now, newest first,
+    with their organisation and inviter."""
+    invitations = list(
+        RepresentativeInvitation.objects.open()
+        .filter(email__iexact=user.email)
+        .select_related("organisation", "invited_by")
+    )
+    # Each inviter's rights asked once, their representations looked up together: the
+    # number of queries does not grow with the number of invitations.
+    inviters = {}
+    for invitation in invitations:
+        invitation.invited_by = inviters.setdefault(invitation.invited_by_id, invitation.invited_by)
+    remember_representations_among(
+        inviters.values(), {i.organisation_id: i.organisation for i in invitations}.values()
+    )
+    return [invitation for invitation in invitations if invitation_void_reason(invitation) is None]
+
+
+@transaction.atomic
+def representative_accept(*, token: str, actor: User) -> Representative:
+    """Accept an invitation as the user it was sent to. Refused (InvitationError) when it was
+    accepted already, revoked, expired, or its inviter can no longer invite to it."""
+    invitation = invitation_for_token(token, lock=True)
     # Under the lock that removing a representative takes: the inviter's rights as they are.
     invitation.organisation = Organisation.objects.select_for_update().get(
         pk=invitation.organisation_id
     )
-    if reason := invitation_void_reason(invitation):
+    if reason := invitation_refusal(invitation, actor):
         raise InvitationError(reason)
     representation, _created = Representative.objects.get_or_create(
         organisation=invitation.organisation,
@@ -462,8 +497,14 @@ def _decide(
 
 @transaction.atomic
 def organisation_verify(
-    *, organisation: Organisation, actor: User, seen_version: str | None = None
+    *,
+    organisation: Organisation,
+    actor: User,
+    seen_version: str | None = None,
+    notify: bool = True,
 ) -> None:
+    """Verify the organisation; its representatives are told by e-mail (unless ``notify`` is
+    False: a caller that tells them itself, such as an approved written application)."""
     organisation = _decide(
         organisation,
         actor=actor,
@@ -472,6 +513,8 @@ def organisation_verify(
         seen_version=seen_version,
     )
     organisation.log_action("organisations.organisation.verified", actor=actor)
+    if notify:
+        _notify_verification(organisation)
 
 
 @transaction.atomic
@@ -487,6 +530,14 @@ def organisation_reject(
     )
     organisation.log_action(
         "organisations.organisation.rejected", actor=actor, data={"reason": reason}
+    )
+    _notify_verification(organisation)
+
+
+def _notify_verification(organisation: Organisation) -> None:
+    # To the representatives, whose language the official does not know: the portal's.
+    send_verification_decision.delay_on_commit(
+        organisation.pk, organisation.verification, settings.LANGUAGE_CODE
     )
 
 

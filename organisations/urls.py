@@ -4,6 +4,7 @@ from organisations import views
 
 app_name = "organisations"
 urlpatterns = [
+    path("start/", views.start, name="start"),
     path("my-organisations/", views.my_organisations, name="mine"),
     path("organisations/register/", views.register, name="register"),
     path("organisations/<int:pk>/", views.profile, name="profile"),

@@ -5,16 +5,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.rules import is_official
 from core.access import public, signed_in
 from core.public_cache import cached_public_page
 from core.uploads import detect_type
 from organisations.access import for_organisation
 from organisations.forms import LOGO_TYPES, InviteRepresentativeForm, OrganisationForm
+from organisations.invitations import invitation_token
 from organisations.models import Organisation, Representative, RepresentativeInvitation
 from organisations.services import (
     InvitationError,
     RegistrationError,
+    invitation_for_token,
+    invitation_refusal,
     invitation_revoke,
+    invitations_for,
     organisation_register,
     organisation_update,
     registration_limit_reached,
@@ -23,6 +28,36 @@ from organisations.services import (
     representative_remove,
     valid_invitations,
 )
+
+
+@signed_in
+def start(request):
+    """Where a person goes after signing in or confirming the e-mail address (unless a `next`
+    says where): an official to the back office; a representative to the organisation (to
+    the list when several); someone invited to the invitation; anyone else to a page that
+    says what to do next: register an organisation, or be invited to one."""
+    user = request.user
+    if is_official(user):
+        return redirect("backoffice:dashboard")
+    organisation_pks = list(
+        Representative.objects.filter(user=user).values_list("organisation_id", flat=True)[:2]
+    )
+    if len(organisation_pks) == 1:
+        return redirect("organisations:dashboard", organisation_pk=organisation_pks[0])
+    if organisation_pks:
+        return redirect("organisations:mine")
+    invitations = invitations_for(user)
+    if len(invitations) == 1:
+        return redirect("organisations:accept_invitation", token=invitation_token(invitations[0]))
+    return render(
+        request,
+        "organisations/start.html",
+        {
+            "invitations": [
+                (invitation, invitation_token(invitation)) for invitation in invitations
+            ],
+        },
+    )
 
 
 @signed_in
@@ -167,6 +202,8 @@ def remove_representative(request, organisation, representative_pk):
 
 @signed_in
 def accept_invitation(request, token):
+    """The invitation a link names: which organisation, who invited, and a button to accept
+    it (or why it cannot be accepted)."""
     if request.method == "POST":
         try:
             representation = representative_accept(token=token, actor=request.user)
@@ -178,7 +215,17 @@ def accept_invitation(request, token):
             _("You now represent %(name)s.") % {"name": representation.organisation.name},
         )
         return redirect("organisations:dashboard", organisation_pk=representation.organisation_id)
-    return render(request, "organisations/accept_invitation.html", {"token": token})
+    try:
+        invitation = invitation_for_token(token)
+    except InvitationError as error:
+        invitation, refusal = None, str(error)
+    else:
+        refusal = invitation_refusal(invitation, request.user)
+    return render(
+        request,
+        "organisations/accept_invitation.html",
+        {"token": token, "invitation": invitation, "refusal": refusal},
+    )
 
 
 @public

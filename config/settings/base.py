@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -97,13 +98,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.StaffPasswordLengthValidator", "OPTIONS": {"min_length": 14}},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "compact:home"
+# Where a person goes after signing in (and after confirming the e-mail address): officials
+# to the back office, representatives to their organisation, a newcomer to "what next"
+# (organisations.views.start). A `next` given to sign-in or sign-up comes first.
+LOGIN_REDIRECT_URL = "organisations:start"
 
 # django-allauth: e-mail is the login, and it must be verified.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up signs the person in and takes them on
+# to where they were going (an invitation's link: the `next` of sign-up is kept).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -127,6 +134,9 @@ LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "sv"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("sv",)
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times in each language's format (core/formats/<language>/formats.py): the
+# readers are in Sweden, so English pages too give day-month-year and 24-hour times.
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -145,6 +155,10 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A filter's empty choice says what it is (django-filter's default is "---------"); Django's
+# own (BLANK_CHOICE_LABEL) is set to the same in core.apps.
+FILTERS_EMPTY_CHOICE_LABEL = _("Choose …")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -213,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
     "meeting-reminders": {
         "task": "dialogues.tasks.send_meeting_reminders",
         "schedule": 15 * 60.0,
+    },
+    # The officials' daily digest: organisations to verify and written applications to review
+    # that came in since the last one (none sent when nothing came in).
+    "officials-digest": {
+        "task": "backoffice.tasks.send_officials_digest",
+        "schedule": crontab(hour=env.int("OFFICIALS_DIGEST_HOUR", default=7), minute=0),
     },
     # The sealed PDFs issued again where what they show changed unnoticed (the principles).
     "issue-changed-documents": {
@@ -295,5 +315,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
-# The portal's own address, for links in e-mails sent by tasks (no request there).
+# The portal's own address, for links in e-mails sent by tasks (no request there), and its
+# name as e-mails give it ("Hej från …"; empty: the portal's name in the mail's language).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = env("SITE_NAME", default="")

@@ -21,6 +21,14 @@ from tests.signin import sign_in_with_second_factor
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
+# Who signed the application's paper, as the official confirms it on approval.
+SIGNATORY = {
+    "signatory-signer_name": "Robin Ros",
+    "signatory-signer_role": "Ordförande",
+    "signatory-signed_on": "2026-01-05",
+}
+
+
 @pytest.fixture
 def official():
     return OfficialFactory(totp=True)
@@ -33,7 +41,9 @@ def test_official_approves_an_application(
     RepresentativeFactory(organisation=application.organisation)
     sign_in_with_second_factor(client, official)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("backoffice:application_approve", args=[application.pk]))
+        response = client.post(
+            reverse("backoffice:application_approve", args=[application.pk]), SIGNATORY
+        )
     assert response.status_code == 302
     application.refresh_from_db()
     assert (application.status, application.decided_by) == ("approved", official)
@@ -75,7 +85,9 @@ def test_a_decided_application_cannot_be_decided_again(client, compact, official
     application = WrittenApplicationFactory()
     sign_in_with_second_factor(client, official)
     client.post(reverse("backoffice:application_reject", args=[application.pk]), {"reason": "No."})
-    response = client.post(reverse("backoffice:application_approve", args=[application.pk]))
+    response = client.post(
+        reverse("backoffice:application_approve", args=[application.pk]), SIGNATORY
+    )
     assert response.status_code == 302
     assert "already been decided" in client.get(response["Location"]).content.decode()
     application.refresh_from_db()
@@ -145,7 +157,7 @@ def test_approving_the_application_of_an_unverified_organisation_verifies_it(
         organisation=OrganisationFactory(verification="unverified")
     )
     sign_in_with_second_factor(client, official)
-    client.post(reverse("backoffice:application_approve", args=[application.pk]))
+    client.post(reverse("backoffice:application_approve", args=[application.pk]), SIGNATORY)
     organisation = application.organisation
     organisation.refresh_from_db()
     assert (organisation.verification, organisation.verified_by) == ("verified", official)
@@ -157,7 +169,7 @@ def test_an_application_for_a_superseded_version_cannot_be_approved(client, comp
     compact.status = "superseded"
     compact.save()
     sign_in_with_second_factor(client, official)
-    client.post(reverse("backoffice:application_approve", args=[application.pk]))
+    client.post(reverse("backoffice:application_approve", args=[application.pk]), SIGNATORY)
     application.refresh_from_db()
     assert application.status == "pending"
     assert not Signature.objects.filter(organisation=application.organisation).exists()

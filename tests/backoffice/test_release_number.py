@@ -1,6 +1,8 @@
 """An official frees an organisation number that an unverified or rejected registration
 holds, so the organisation it belongs to can register; a verified organisation keeps its."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -33,6 +35,13 @@ def official(client):
     official = OfficialFactory(totp=True)
     sign_in_with_second_factor(client, official)
     return official
+
+
+SIGNATORY = {
+    "signer_name": "Robin Ros",
+    "signer_role": "Ordförande",
+    "signed_on": datetime.date(2026, 1, 5),
+}
 
 
 def release(client, organisation, confirm="on"):
@@ -140,7 +149,7 @@ def test_a_registration_without_a_number_cannot_be_verified(client, official, co
         organisation_verify(organisation=organisation, actor=official)
     application = WrittenApplicationFactory(organisation=organisation)
     with pytest.raises(SigningError):
-        application_approve(application=application, actor=official)
+        application_approve(application=application, actor=official, **SIGNATORY)
     organisation.refresh_from_db()
     assert organisation.verification == "unverified"
 

@@ -2,6 +2,7 @@
 transaction commits, a Celery worker (a subprocess) takes it from Redis, reads the rows
 from the test database and sends the mail over SMTP to aiosmtpd in this process."""
 
+import datetime
 import time
 from urllib.parse import urlsplit
 
@@ -91,7 +92,13 @@ def test_application_approve_sends_one_decision(celery_worker, mailbox, represen
         organisation=representatives[0].organisation, submitted_by=representatives[0].user
     )
     with translation.override("en"):
-        application_approve(application=application, actor=OfficialFactory())
+        application_approve(
+            application=application,
+            actor=OfficialFactory(),
+            signer_name="Robin Ros",
+            signer_role="Ordförande",
+            signed_on=datetime.date(2026, 1, 5),
+        )
 
     mails = mailbox.wait_for(1)
 

@@ -24,6 +24,10 @@ def official():
     return OfficialFactory(totp=True)
 
 
+# Who signed the application's paper, as the representative gives it on upload.
+SIGNATORY = {"signatory_name": "Robin Ros", "signatory_role": "Chair", "signed_on": "2026-01-05"}
+
+
 def real_pdf() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -41,7 +45,7 @@ def test_apply_in_writing_creates_a_pending_application(client, compact):
     client.force_login(rep.user)
     response = client.post(
         reverse("compact:apply", args=[rep.organisation.pk]),
-        {"document": upload(), "message": "Our board decided to join."},
+        {"document": upload(), **SIGNATORY, "message": "Our board decided to join."},
     )
     assert response.status_code == 302
     application = WrittenApplication.objects.get(organisation=rep.organisation)
@@ -140,7 +144,7 @@ def test_apply_stores_the_document_under_a_generated_name(client, compact):
     client.force_login(rep.user)
     client.post(
         reverse("compact:apply", args=[rep.organisation.pk]),
-        {"document": upload(name="../../Vår ansökan.pdf")},
+        {"document": upload(name="../../Vår ansökan.pdf"), **SIGNATORY},
     )
     document = WrittenApplication.objects.get(organisation=rep.organisation).document
     assert re.fullmatch(r"applications/\d{4}/[0-9a-f]{32}\.pdf", document.name)

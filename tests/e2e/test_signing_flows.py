@@ -162,6 +162,9 @@ def test_flow_3_apply_in_writing_and_an_official_approves(page, compact, officia
         "input[name=document]",
         {"name": "ansokan.pdf", "mimeType": "application/pdf", "buffer": blank_pdf()},
     )
+    page.fill("input[name=signatory_name]", "Maja Provström")
+    page.fill("input[name=signatory_role]", "Styrelseordförande")
+    page.fill("input[name=signed_on]", "2026-01-16")
     page.fill("textarea[name=message]", "Styrelsen har beslutat att ansluta stiftelsen.")
     submit(page)
     application = WrittenApplication.objects.get(organisation=organisation)
@@ -182,6 +185,11 @@ def test_flow_3_apply_in_writing_and_an_official_approves(page, compact, officia
     assert (application.status, application.decided_by) == ("approved", official)
     signature = Signature.objects.get(organisation=organisation)
     assert (signature.channel, signature.approved_by) == ("written_application", official)
+    # Who signed the paper, as the representative gave it and the official confirmed it.
+    assert (signature.signer_name, signature.signer_role) == (
+        "Maja Provström",
+        "Styrelseordförande",
+    )
     assert rep.user.email in mail.outbox[-1].to
 
     page.goto("/sv/signatories/?channel=written_application")

@@ -164,8 +164,8 @@ def test_a_select_asks_to_choose_in_swedish_on_swedish_pages(client):
     register = reverse("organisations:register")
     english = client.get(register).content.decode()
     swedish = client.get(register.replace("/en/", "/sv/")).content.decode()
-    assert '<option value="" selected>- Select an option -</option>' in english
-    assert '<option value="" selected>- Välj ett alternativ -</option>' in swedish
+    assert '<option value="" selected>Choose …</option>' in english
+    assert '<option value="" selected>Välj …</option>' in swedish
 
 
 def test_representative_cannot_edit_another_organisation(client):

@@ -341,6 +341,9 @@ class Command(BaseCommand):
                 status=WrittenApplication.Status.APPROVED,
                 decided_by=decided_by,
                 decided_at=decided_at,
+                signatory_name=data["signer_name"],
+                signatory_role=data["signer_role"],
+                signed_on=data["signed_on"],
             )
             application.document.save(
                 data["filename"],
@@ -377,7 +380,8 @@ class Command(BaseCommand):
             authority=data["authority"],
             board_decision_on=data["board_decision_on"],
             signed_by=None,
-            signed_at=decided_at,
+            # Signed on the paper's date (noon, as the portal records a paper signature).
+            signed_at=local_time(f"{data['signed_on']} 12:00"),
             application=application,
             approved_by=application.decided_by or decided_by,
         )
