@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compact.models import PublicParty
 from dialogues.models import Meeting
-from dialogues.services.meetings import FIELDS, meeting_problems, registered_people
+from dialogues.services.meetings import FIELDS, meeting_problems
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -32,28 +32,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title_sv",
-            "title_en",
-            "description_sv",
-            "description_en",
-            "agenda_sv",
-            "agenda_en",
-            "place",
-            "address",
-            "online_link",
-            "starts_at",
-            "ends_at",
-            "registration_deadline",
-            "capacity",
-            "waiting_list",
-            "language",
-            "organiser_name",
-            "organiser_email",
-            "organiser_phone",
-            "public_parties",
-        ]
+        fields = [*FIELDS, "public_parties"]  # the template places each one
         labels = {
             "title_sv": _("Title in Swedish"),
             "title_en": _("Title in English"),
@@ -99,7 +78,7 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        registered = registered_people(self.instance) if self.instance.pk else 0
+        registered = self.instance.registered_count() if self.instance.pk else 0
         problems = meeting_problems(
             starts_at=data.get("starts_at"),
             ends_at=data.get("ends_at"),

@@ -1,6 +1,8 @@
 """Dialogue forums and other meetings: who is invited (an invitation is a row before it is
 an e-mail), who registered, who came, and who signed the compact on site."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -15,9 +17,6 @@ from core.validators import no_control_characters, plain_email_address
 
 
 class MeetingQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Meeting.Status.PUBLISHED)
-
     def public(self):
         """What the public sees: published meetings, and cancelled ones (marked as such)."""
         return self.exclude(status=Meeting.Status.DRAFT)
@@ -159,13 +158,14 @@ class Meeting(LoggedModel):
         return self.ends_at < timezone.now()
 
     def registered_count(self) -> int:
-        """People confirmed (not queued, not cancelled); from ``with_counts()`` if used."""
+        """People confirmed (not queued, not cancelled); from ``with_counts()`` if used,
+        otherwise counted now (the services count so under the meeting's row lock)."""
         if hasattr(self, "registered_people"):
             return self.registered_people
-        return self.registrations.confirmed().aggregate(n=Sum("participants"))["n"] or 0
+        return self.registrations.confirmed().people()
 
     def places_left(self) -> int | None:
-        """None when there is no limit."""
+        """Free places (None when there is no limit), from ``registered_count()``."""
         if self.capacity is None:
             return None
         return max(self.capacity - self.registered_count(), 0)
@@ -235,7 +235,26 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.REGISTERED)
 
     def waiting(self):
+        """The waiting list, first in line first."""
         return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+    def people(self) -> int:
+        """How many people these registrations are for (their participants summed)."""
+        return self.aggregate(people=Sum("participants"))["people"] or 0
+
+    def due_for_reminder(self, now: datetime.datetime, *, days: int):
+        """Places to remind of now: at a published meeting that starts within ``days``
+        days, not reminded yet, and registered before that window opened (someone who
+        registered two hours ago has just had the confirmation)."""
+        window = datetime.timedelta(days=days)
+        return self.filter(
+            status=Registration.Status.REGISTERED,
+            reminded_at__isnull=True,
+            meeting__status=Meeting.Status.PUBLISHED,
+            meeting__starts_at__gt=now,
+            meeting__starts_at__lte=now + window,
+            created_at__lt=F("meeting__starts_at") - window,
+        )
 
 
 class Registration(LoggedModel):
@@ -303,6 +322,20 @@ class Registration(LoggedModel):
 
     def __str__(self):
         return f"{self.name} – {self.meeting}"
+
+    def place_in_line(self) -> int | None:
+        """Where a registration on the waiting list stands (1: next to get a place);
+        None when it is not waiting."""
+        if self.status != self.Status.WAITING:
+            return None
+        ahead = (
+            Registration.objects.filter(meeting_id=self.meeting_id)
+            .waiting()
+            .filter(
+                Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
+            )
+        )
+        return ahead.count() + 1
 
 
 class MeetingSignature(models.Model):

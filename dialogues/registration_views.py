@@ -83,13 +83,6 @@ def register(request, pk):
     )
 
 
-def _waiting_position(registration: Registration) -> int | None:
-    if registration.status != Registration.Status.WAITING:
-        return None
-    ahead = Registration.objects.filter(meeting_id=registration.meeting_id).waiting()
-    return list(ahead.values_list("pk", flat=True)).index(registration.pk) + 1
-
-
 @public
 @never_cache
 def registration_detail(request, token):
@@ -113,7 +106,7 @@ def registration_detail(request, token):
         {
             "registration": registration,
             "meeting": meeting,
-            "waiting_position": _waiting_position(registration),
+            "waiting_position": registration.place_in_line(),
             "may_cancel": registration.status != Registration.Status.CANCELLED
             and meeting.status == Meeting.Status.PUBLISHED
             and meeting.starts_at > timezone.now(),

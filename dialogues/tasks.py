@@ -7,13 +7,11 @@ place or was cancelled. Each goes to one person, in their language, with the mee
 calendar file and the link to their own registration page.
 """
 
-import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -73,28 +71,13 @@ def send_registration_promoted(registration_pk: int) -> None:
         _send_to_registration(registration, "registration_promoted")
 
 
-def reminders_due(now: datetime.datetime | None = None):
-    """Registrations to remind now: a place at a published meeting that starts within
-    MEETING_REMINDER_DAYS days, not reminded yet, and registered before that window opened
-    (someone who registered two hours ago has just had the confirmation)."""
-    now = now or timezone.now()
-    window = datetime.timedelta(days=settings.MEETING_REMINDER_DAYS)
-    return Registration.objects.filter(
-        status=Registration.Status.REGISTERED,
-        reminded_at__isnull=True,
-        meeting__status=Meeting.Status.PUBLISHED,
-        meeting__starts_at__gt=now,
-        meeting__starts_at__lte=now + window,
-        created_at__lt=F("meeting__starts_at") - window,
-    )
-
-
 @shared_task
 def send_meeting_reminders() -> int:
     """Celery beat, every hour: queue one reminder per registration due. A reminder queued
     twice (a slow worker, a second beat) is sent once: the sending task checks
     ``reminded_at`` under the row's lock."""
-    pks = list(reminders_due().values_list("pk", flat=True))
+    due = Registration.objects.due_for_reminder(timezone.now(), days=settings.MEETING_REMINDER_DAYS)
+    pks = list(due.values_list("pk", flat=True))
     for pk in pks:
         send_meeting_reminder.delay(pk)
     return len(pks)
@@ -123,19 +106,18 @@ def send_meeting_reminder(registration_pk: int) -> None:
         registration.save(update_fields=["reminded_at"])
 
 
-def _told(meeting_pk: int):
+def _told(meeting_pk: int) -> list[int]:
     """Everyone with a place or on the waiting list."""
-    return Registration.objects.filter(
-        meeting_id=meeting_pk,
-        status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
-    ).values_list("pk", flat=True)
+    return list(
+        Registration.objects.active().filter(meeting_id=meeting_pk).values_list("pk", flat=True)
+    )
 
 
 @shared_task
 def send_meeting_changed(meeting_pk: int, changed_fields: list[str]) -> int:
     """A published meeting's time or place changed: tell everyone registered or waiting
     (one task each, so a failure for one address holds up no one else)."""
-    pks = list(_told(meeting_pk))
+    pks = _told(meeting_pk)
     for pk in pks:
         send_meeting_news.delay(pk, "meeting_changed", list(changed_fields))
     return len(pks)
@@ -144,7 +126,7 @@ def send_meeting_changed(meeting_pk: int, changed_fields: list[str]) -> int:
 @shared_task
 def send_meeting_cancelled(meeting_pk: int) -> int:
     """A meeting was cancelled: tell everyone registered or waiting."""
-    pks = list(_told(meeting_pk))
+    pks = _told(meeting_pk)
     for pk in pks:
         send_meeting_news.delay(pk, "meeting_cancelled", [])
     return len(pks)

@@ -5,11 +5,12 @@ one row per address and meeting (a database constraint) in one transaction and q
 sending when it commits; inviting the same people again creates nothing and e-mails no one
 twice. The sending (``invitations_send_pending``, run by the Celery task
 ``dialogues.tasks.send_invitations``) claims a batch of rows with ``SKIP LOCKED``, marks them
-*sending*, sends them over one SMTP connection and marks the rows *sent* once the server has
-accepted each message (SENT_MARKS_EVERY, 1). A message the server refuses for a while (4xx, a dropped connection)
-goes back to *pending* and is tried again after a backoff, INVITATIONS_MAX_ATTEMPTS times in
-all; a permanent refusal (5xx) or the last attempt leaves it *failed*, with the error, for
-the official to send again (``invitations_resend_failed``).
+*sending*, sends them over one SMTP connection and marks each row *sent* as soon as the
+server has accepted its message (SENT_MARKS_EVERY, 1). A message the server refuses for a
+while (4xx, a dropped connection) goes back to *pending* and is tried again after a
+backoff, INVITATIONS_MAX_ATTEMPTS times in all; a permanent refusal (5xx) or the last
+attempt leaves it *failed*, with the error, for the official to send again
+(``invitations_resend_failed``).
 
 Nothing is lost, nothing is sent twice: a worker killed mid-batch leaves its rows *sending*;
 ``invitations_requeue_stuck`` (Celery beat, every minute) returns rows that have been
@@ -603,8 +604,8 @@ def invitations_send_pending(*, meeting_pk: int, batch_size: int | None = None) 
 
 @contextmanager
 def _commits_without_waiting_for_the_disk():
-    """The sending commits often (each claim, each ten rows sent). With PostgreSQL's default,
-    each commit waits for the disk: several milliseconds, longer than ten messages take.
+    """The sending commits often (each claim, each row sent). With PostgreSQL's default,
+    each commit waits for the disk: several milliseconds, longer than a message takes.
     Here it does not (``synchronous_commit = off``): a commit is seen by every other session
     at once, and only a crash of PostgreSQL itself could lose the last fraction of a second
     of marks, whose messages would then go out again; no row is lost, since the rows were

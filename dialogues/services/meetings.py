@@ -13,14 +13,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.rules import is_official
 from compact.models import PublicParty
-from dialogues.models import Meeting, Registration
+from dialogues.models import Meeting
 from dialogues.services.registrations import waiting_list_promote
 from dialogues.tasks import send_meeting_cancelled, send_meeting_changed
 
@@ -52,16 +51,6 @@ TIME_AND_PLACE = ("starts_at", "ends_at", "place", "address", "online_link")
 
 class MeetingError(Exception):
     """A step that cannot be taken in the meeting's state; the message is for the user."""
-
-
-def registered_people(meeting: Meeting) -> int:
-    """How many people hold a confirmed place (the waiting list and cancellations aside)."""
-    return (
-        Registration.objects.confirmed()
-        .filter(meeting=meeting)
-        .aggregate(people=Sum("participants"))["people"]
-        or 0
-    )
 
 
 def meeting_problems(
@@ -205,7 +194,7 @@ def meeting_update(
             raise ValidationError({"public_parties": _("Choose at least one host.")})
         if public_parties != parties_before:
             changed.append("public_parties")
-    _validate(locked, registered=registered_people(locked))
+    _validate(locked, registered=locked.registered_count())
     if not changed:
         return []
     news = [name for name in changed if name in TIME_AND_PLACE]

@@ -12,7 +12,6 @@ or cancelling from the link in their confirmation; the action log records either
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,22 +34,6 @@ class RegistrationError(Exception):
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
-
-
-def _registered_people(meeting: Meeting) -> int:
-    return (
-        Registration.objects.filter(
-            meeting=meeting, status=Registration.Status.REGISTERED
-        ).aggregate(people=Sum("participants"))["people"]
-        or 0
-    )
-
-
-def _places_left(meeting: Meeting) -> int | None:
-    """Free places now (None: no limit); the caller holds the meeting's lock."""
-    if meeting.capacity is None:
-        return None
-    return max(meeting.capacity - _registered_people(meeting), 0)
 
 
 def _ensure_open(meeting: Meeting) -> None:
@@ -76,7 +59,7 @@ def _status_for(meeting: Meeting, participants: int) -> str:
             _("The meeting has %(capacity)s places in all.") % {"capacity": meeting.capacity},
             field="participants",
         )
-    left = _places_left(meeting)
+    left = meeting.places_left()  # counted now: the meeting is locked
     if left is None or participants <= left:
         return Registration.Status.REGISTERED
     if meeting.waiting_list:
@@ -189,7 +172,7 @@ def _promote_waiting(meeting: Meeting) -> list[Registration]:
     holds the meeting's lock. Each person moved up is e-mailed."""
     if meeting.status != Meeting.Status.PUBLISHED or meeting.starts_at <= timezone.now():
         return []
-    left = _places_left(meeting)
+    left = meeting.places_left()  # counted now: the meeting is locked
     promoted = []
     for waiting in Registration.objects.filter(meeting=meeting).waiting().select_for_update():
         if left == 0:

@@ -93,7 +93,7 @@ def test_invitation_arrives_over_smtp_with_its_calendar_file(celery_worker, mail
     assert (invitation.status, invitation.attempts) == ("sent", 1)
 
 
-def test_worker_killed_halfway_through_1000_loses_none_and_sends_at_most_ten_twice(
+def test_worker_killed_halfway_through_1000_loses_none_and_sends_only_the_one_in_flight_twice(
     celery_worker, mailbox
 ):
     total = 1_000

@@ -528,3 +528,28 @@ def test_one_invitation_link_registers_at_most_ten_addresses():
     register(meeting, "stranger@example.org", invitation=invitation)
     register(meeting, "other@example.org", invitation=invite(meeting, "other@example.org"))
     assert Registration.objects.active().filter(meeting=meeting).count() == 11
+
+
+@pytest.mark.django_db
+def test_register_and_registration_pages_queries_do_not_grow_with_registrations(
+    client, django_assert_max_num_queries
+):
+    """The form from the link, and a waiting person's page with their place in line, read
+    as many rows whatever the number of people registered and waiting."""
+    meeting = MeetingFactory(capacity=2)
+    invitation = invite(meeting)
+    same_moment = timezone.now()
+    for count in (3, 30):
+        RegistrationFactory.create_batch(count, meeting=meeting, participants=1)
+        waiting = RegistrationFactory.create_batch(
+            count, meeting=meeting, status=Registration.Status.WAITING, created_at=same_moment
+        )
+        last = waiting[-1]
+        with django_assert_max_num_queries(6):
+            page = client.get(register_url(meeting, invitation))
+        assert page.status_code == 200
+        with django_assert_max_num_queries(5):
+            page = client.get(reverse("dialogues:registration", args=[registration_token(last)]))
+        # Those who queued at the same moment stand in the order they were written.
+        place = Registration.objects.filter(meeting=meeting).waiting().count()
+        assert f"number {place} in line" in page.content.decode()
