@@ -15,6 +15,7 @@ from dialogues.models import Meeting
 from dialogues.services.meetings import (
     TIME_AND_PLACE,
     MeetingError,
+    cancel_refusal,
     meeting_cancel,
     meeting_copy,
     meeting_create,
@@ -96,6 +97,9 @@ def meeting_edit_view(request, pk):
             request, _("A cancelled meeting cannot be changed. Copy it to plan a new one.")
         )
         return redirect("backoffice:meeting", pk=meeting.pk)
+    # Those registered are told of a new time or place of a meeting still to come (asked
+    # before the form, which puts the new values on the instance).
+    to_come = meeting.status == Meeting.Status.PUBLISHED and not meeting.has_ended
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +112,7 @@ def meeting_edit_view(request, pk):
         else:
             if not changed:
                 messages.info(request, _("Nothing was changed."))
-            elif meeting.status == Meeting.Status.PUBLISHED and _is_news(changed):
+            elif to_come and _is_news(changed):
                 messages.success(
                     request,
                     _(
@@ -168,15 +172,8 @@ def meeting_publish_view(request, pk):
 @official
 def meeting_cancel_view(request, pk):
     meeting = _meeting(pk)
-    if meeting.status != Meeting.Status.PUBLISHED:
-        messages.info(
-            request,
-            _("The meeting is already cancelled.")
-            if meeting.status == Meeting.Status.CANCELLED
-            else _(
-                "A draft is not public and no one can register for it: there is nothing to cancel."
-            ),
-        )
+    if refusal := cancel_refusal(meeting):
+        messages.info(request, refusal)
         return redirect("backoffice:meeting", pk=meeting.pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -4,9 +4,10 @@ Each function takes the acting official as ``actor=`` and records what it did in
 log. Bad values are refused with a ``ValidationError`` keyed by field (the view puts each
 message next to its field), after the meeting row is locked, so nothing is half-saved and
 a registration that arrives meanwhile is counted. Changing the time or place of a published
-meeting, or cancelling it, e-mails everyone registered (dialogues.tasks, queued on commit)
-and raises the meeting's calendar sequence, so calendars replace the copy they hold; more
-places move people up from the waiting list.
+meeting still to come, or cancelling it (only before it has ended), e-mails everyone
+registered (dialogues.tasks, queued on commit); either raises the meeting's calendar
+sequence, so calendars replace the copy they hold. More places move people up from the
+waiting list.
 """
 
 from collections.abc import Iterable
@@ -176,8 +177,8 @@ def meeting_update(
     **fields,
 ) -> list[str]:
     """Change a draft or published meeting; returns the fields that changed. A published
-    meeting whose time or place changed is news for everyone registered: they are e-mailed
-    what changed, with a new calendar file."""
+    meeting still to come whose time or place changed is news for everyone registered: they
+    are e-mailed what changed, with a new calendar file."""
     _ensure_official(actor)
     _unknown(fields)
     locked = _lock(meeting)
@@ -199,6 +200,9 @@ def meeting_update(
         return []
     news = [name for name in changed if name in TIME_AND_PLACE]
     published = locked.status == Meeting.Status.PUBLISHED
+    # Those registered are told of a new time or place of a meeting still to come; a
+    # correction to one that took place e-mails no one (calendars still get it).
+    to_come = before["ends_at"] > timezone.now()
     if news and published:
         locked.sequence += 1
     locked.save()
@@ -212,7 +216,7 @@ def meeting_update(
     if "public_parties" in changed:
         data["public_parties"] = [_parties_text(parties_before), _parties_text(public_parties)]
     locked.log_action("dialogues.meeting.changed", actor=actor, data=data)
-    if news and published:
+    if news and published and to_come:
         send_meeting_changed.delay_on_commit(locked.pk, news)
     if published and "capacity" in changed and _more_places(before["capacity"], locked.capacity):
         waiting_list_promote(meeting=locked)  # those moved up are e-mailed
@@ -238,21 +242,33 @@ def meeting_publish(*, meeting: Meeting, actor: User) -> Meeting:
     return locked
 
 
+def cancel_refusal(meeting: Meeting) -> str | None:
+    """Why the meeting cannot be cancelled, or None: only a published meeting that has not
+    ended can be (one that took place keeps its attendance and minutes, and no one is
+    e-mailed afterwards that it is cancelled)."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        return _("The meeting is already cancelled.")
+    if meeting.status == Meeting.Status.DRAFT:
+        return _(
+            "A draft is not public and no one can register for it: there is nothing to cancel."
+        )
+    if meeting.has_ended:
+        return _("The meeting has taken place and can no longer be cancelled.")
+    return None
+
+
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
-    """Cancel a published meeting. It stays on the public pages, marked cancelled with the
-    reason, and everyone registered is e-mailed (with a calendar file that cancels it)."""
+    """Cancel a published meeting that has not ended. It stays on the public pages, marked
+    cancelled with the reason, and everyone registered is e-mailed (with a calendar file
+    that cancels it)."""
     _ensure_official(actor)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
     locked = _lock(meeting)
-    if locked.status == Meeting.Status.CANCELLED:
-        raise MeetingError(_("The meeting is already cancelled."))
-    if locked.status == Meeting.Status.DRAFT:
-        raise MeetingError(
-            _("A draft is not public and no one can register for it: there is nothing to cancel.")
-        )
+    if refusal := cancel_refusal(locked):
+        raise MeetingError(refusal)
     locked.status = Meeting.Status.CANCELLED
     locked.cancellation_reason = reason
     locked.cancelled_at = timezone.now()

@@ -279,6 +279,20 @@ def test_a_draft_cannot_be_cancelled(client, official):
     assert meeting.status == Meeting.Status.DRAFT
 
 
+def test_a_meeting_that_took_place_cannot_be_cancelled(client, official):
+    meeting = MeetingFactory(starts_at=in_days(-1), ends_at=in_days(-1, hour=21))
+    page = reverse("backoffice:meeting", args=[meeting.pk])
+    cancel = reverse("backoffice:meeting_cancel", args=[meeting.pk])
+
+    assert cancel not in client.get(page).content.decode()
+    response = client.post(cancel, {"reason": "Fel möte"}, follow=True)
+
+    assert response.redirect_chain == [(page, 302)]
+    assert "can no longer be cancelled" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PUBLISHED
+
+
 def test_a_cancelled_meeting_cannot_be_edited(client, official):
     meeting = MeetingFactory(status=Meeting.Status.CANCELLED, cancellation_reason="Sjukdom")
 

@@ -376,6 +376,39 @@ def test_meeting_cancel_refuses_a_draft_and_a_cancelled_meeting(official):
     assert draft.status == Meeting.Status.DRAFT
 
 
+def test_meeting_cancel_refuses_a_meeting_that_took_place_and_emails_no_one(
+    official, mailoutbox, django_capture_on_commit_callbacks
+):
+    past = MeetingFactory(starts_at=in_days(-2), ends_at=in_days(-2, hour=21))
+    RegistrationFactory(meeting=past, attended=True)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(MeetingError, match="taken place"),
+    ):
+        meeting_cancel(meeting=past, actor=official, reason="Fel möte")
+
+    past.refresh_from_db()
+    assert (past.status, past.sequence, past.cancellation_reason) == ("published", 0, "")
+    assert mailoutbox == []
+    assert not ActionRecord.objects.filter(action_type="dialogues.meeting.cancelled").exists()
+
+
+def test_correcting_the_place_of_a_meeting_that_took_place_emails_no_one(
+    official, mailoutbox, django_capture_on_commit_callbacks
+):
+    past = MeetingFactory(starts_at=in_days(-2), ends_at=in_days(-2, hour=21))
+    RegistrationFactory(meeting=past, attended=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = meeting_update(meeting=past, actor=official, place="Folkets hus, sal B")
+
+    assert changed == ["place"]
+    past.refresh_from_db()
+    assert past.sequence == 1  # subscribed calendars still replace the event
+    assert mailoutbox == []
+
+
 def test_meeting_cancel_refuses_a_non_official():
     meeting = MeetingFactory()
 
@@ -569,13 +602,30 @@ def test_public_page_shows_published_minutes_only(client):
     assert "We agreed to meet again in the autumn." in content
 
 
-def test_public_page_escapes_what_officials_wrote(client):
-    meeting = MeetingFactory(description_en="<script>alert(1)</script>")
+@pytest.mark.parametrize(
+    "written",
+    [
+        {"description_en": "<script>alert(1)</script>"},
+        {"agenda_en": "Välkommen\n<script>alert(1)</script>"},
+        {
+            "minutes": "Vi sågs.\n\n<script>alert(1)</script>",
+            "minutes_published_at": timezone.now(),
+        },
+        {
+            "status": Meeting.Status.CANCELLED,
+            "cancellation_reason": "Sjukdom\n<script>alert(1)</script>",
+        },
+        {"organiser_name": "<script>alert(1)</script>"},
+    ],
+    ids=["description", "agenda", "minutes", "cancellation", "organiser"],
+)
+def test_public_page_escapes_what_officials_wrote(client, written):
+    meeting = MeetingFactory(**written)
 
     content = client.get(reverse("dialogues:meeting", args=[meeting.pk])).content.decode()
 
     assert "<script>alert(1)</script>" not in content
-    assert "&lt;script&gt;" in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
 
 def test_a_draft_is_not_found_by_the_public(client):
