@@ -349,6 +349,23 @@ def test_minutes_with_a_bad_pdf_are_refused_and_nothing_is_saved(official_client
 
 
 @pytest.mark.django_db
+def test_minutes_with_a_pdf_over_the_limit_are_refused_and_the_text_kept(official_client, settings):
+    settings.UPLOAD_MAX_BYTES = 2_000
+    meeting = held()
+    too_big = pdf_bytes() + b"%" * 2_000  # a readable PDF, with a long comment after it
+    response = official_client.post(
+        reverse("backoffice:meeting_minutes", args=[meeting.pk]),
+        {"minutes": "Vi sågs i sal A.", "document": SimpleUploadedFile("m.pdf", too_big)},
+    )
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["document"]
+    assert error.startswith("The file is too large")
+    assert "Vi sågs i sal A." in response.content.decode()  # what was written is kept
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.minutes_document.name) == ("", "")
+
+
+@pytest.mark.django_db
 def test_minutes_published_again_replace_the_pdf_and_delete_the_old_file(
     official_client, django_capture_on_commit_callbacks
 ):

@@ -140,6 +140,37 @@ def test_feed_has_one_event_per_public_meeting_each_with_its_page():
     assert str(calendar["X-WR-CALNAME"])
 
 
+def test_text_that_looks_like_icalendar_stays_text_in_its_own_event():
+    """What officials write (several lines, iCalendar's own words, its separators, quotes
+    in the organiser's name) is escaped: the feed still holds one event per meeting, and
+    each value reads back as it was written."""
+    injected = "Dagordning\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Gratis resa;klicka,här\\"
+    meeting = spring_forum(
+        description_en=injected,
+        agenda_en="1. Välkommen\n2. END:VCALENDAR",
+        place="Sal A; plan 2, vänster",
+        organiser_name='Kim "Kansliet"; Dialog: Östra',
+    )
+    other = spring_forum(
+        starts_at=meeting.starts_at + datetime.timedelta(days=1),
+        ends_at=meeting.ends_at + datetime.timedelta(days=1),
+    )
+
+    calendar = Calendar.from_ical(feed_ics([meeting, other], language="en"))
+
+    found = calendar.walk("VEVENT")
+    assert [str(event["UID"]) for event in found] == [
+        f"meeting-{meeting.pk}@{urlsplit(settings.SITE_URL).hostname}",
+        f"meeting-{other.pk}@{urlsplit(settings.SITE_URL).hostname}",
+    ]
+    event = found[0]
+    assert str(event["SUMMARY"]) == "Spring dialogue forum 2031"
+    assert injected.replace("\r\n", "\n") in str(event["DESCRIPTION"])
+    assert "2. END:VCALENDAR" in str(event["DESCRIPTION"])
+    assert str(event["LOCATION"]).startswith("Sal A; plan 2, vänster, ")
+    assert event["ORGANIZER"].params["CN"] == 'Kim "Kansliet"; Dialog: Östra'
+
+
 def test_meeting_ics_view_serves_the_file_for_a_public_meeting(client):
     meeting = spring_forum()
     with translation.override("en"):

@@ -427,6 +427,28 @@ def test_invitation_email_names_no_organisation(
     assert "Klicka" not in message.alternatives[0].content
 
 
+def test_invitation_email_escapes_what_officials_wrote_in_its_html_part(
+    official, django_capture_on_commit_callbacks
+):
+    script = "<script>alert(1)</script>"
+    meeting = MeetingFactory(
+        title_sv=f"Forum {script}",
+        description_sv=f"Om mötet\n{script}",
+        agenda_sv=f"Välkommen\n{script}",
+        place=script,
+        organiser_name=script,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_create(meeting=meeting, emails=["anna@example.org"], actor=official)
+
+    [message] = mail.outbox
+    html = message.alternatives[0].content
+    assert script not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5
+    assert script in message.body  # the text part is plain text: nothing to escape
+
+
 # The token -----------------------------------------------------------------------------
 
 
