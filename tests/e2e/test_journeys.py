@@ -14,7 +14,7 @@ from django.utils import translation
 from organisations.models import Organisation, Representative, RepresentativeInvitation
 from organisations.tasks import send_representative_invitation
 from tests.e2e.helpers import assert_no_axe_violations
-from tests.factories import RepresentativeFactory, build_compact
+from tests.factories import RepresentativeFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -58,7 +58,6 @@ def sign_up_and_confirm(page, email):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_sign_up_confirm_what_next_and_register(page, transactional_db, language):
-    build_compact()
     page.goto(url(language, "account_signup"))
     audit(page, language)
     sign_up_and_confirm(page, "ordforande@example.org")
@@ -90,7 +89,6 @@ def test_sign_up_confirm_what_next_and_register(page, transactional_db, language
 def test_invited_sign_up_confirm_back_to_the_invitation_and_accept(
     page, transactional_db, language
 ):
-    build_compact()
     inviter = RepresentativeFactory(
         organisation__name="Föreningen Lärkan", user__email="kim@example.org"
     )
