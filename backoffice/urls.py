@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import attendance, invitations, meetings, views
+from backoffice import attendance, invitations, meetings, revision, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -32,6 +32,32 @@ urlpatterns = [
     path("signatures/", views.signature_list, name="signatures"),
     path("signatures/<int:pk>/withdraw/", views.signature_withdraw_view, name="withdraw"),
     path("log/", views.action_log, name="log"),
+    path("versions/", revision.versions, name="versions"),
+    path("versions/draft/", revision.draft_create, name="draft_create"),
+    path("versions/<int:pk>/", revision.draft_detail, name="draft"),
+    path("versions/<int:pk>/changes/", revision.draft_differences, name="draft_differences"),
+    path("versions/<int:pk>/adopt/", revision.draft_adopt, name="draft_adopt"),
+    path("versions/<int:pk>/principles/new/", revision.principle_edit, name="principle_add"),
+    path(
+        "versions/<int:pk>/principles/<int:principle_pk>/",
+        revision.principle_edit,
+        name="principle_edit",
+    ),
+    path(
+        "versions/<int:pk>/principles/<int:principle_pk>/commitments/new/",
+        revision.commitment_edit,
+        name="commitment_add",
+    ),
+    path(
+        "versions/<int:pk>/principles/<int:principle_pk>/commitments/<int:commitment_pk>/",
+        revision.commitment_edit,
+        name="commitment_edit",
+    ),
+    path(
+        "versions/<int:pk>/<slug:kind>/<int:item_pk>/<slug:action>/",
+        revision.item_change,
+        name="draft_item_change",
+    ),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/new/", meetings.meeting_create_view, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),

@@ -11,5 +11,9 @@ register_actions(
         "compact.application.approved": _("Approved a written application"),
         "compact.application.rejected": _("Rejected a written application"),
         "compact.document.issued": _("Issued a sealed PDF"),
+        "compact.agreement.drafted": _("Drafted a new version of the compact"),
+        "compact.agreement.draft_edited": _("Edited a draft version of the compact"),
+        "compact.agreement.adopted": _("Adopted a version of the compact"),
+        "compact.agreement.superseded": _("Superseded a version of the compact"),
     }
 )

@@ -40,6 +40,13 @@ class AgreementQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(status=Agreement.Status.ADOPTED)
 
+    def public(self):
+        """Every version the public sees: in force and superseded, newest first."""
+        return self.exclude(status=Agreement.Status.DRAFT).order_by("-adopted_on", "-pk")
+
+    def drafts(self):
+        return self.filter(status=Agreement.Status.DRAFT)
+
     def current(self):
         """The version in force, or None."""
         return self.in_force().prefetch_related("public_parties").first()
@@ -91,6 +98,8 @@ class Agreement(models.Model):
         related_name="revisions",
         verbose_name=_("previous version"),
     )
+    # When a later version was adopted in its place (principles/revision.py).
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AgreementQuerySet.as_manager()
@@ -111,6 +120,13 @@ class Agreement(models.Model):
                 name="adopted_agreement_has_date",
                 violation_error_message=_("An adopted version needs its adoption date."),
             ),
+            # A draft revising a version: at most one at a time (principles/revision.py).
+            models.UniqueConstraint(
+                fields=["previous"],
+                condition=Q(status="draft"),
+                name="one_draft_revision_per_version",
+                violation_error_message=_("A draft of the next version already exists."),
+            ),
         ]
 
     def __str__(self):
@@ -124,6 +140,10 @@ class Agreement(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
     @property
     def next_follow_up(self) -> date | None:
@@ -219,6 +239,14 @@ WRITTEN_APPLICATION_ROLE_SV = "Undertecknade den skriftliga ansökan"
 class SignatureQuerySet(models.QuerySet):
     def effective(self):
         return self.filter(withdrawn_at__isnull=True)
+
+    def listed(self):
+        """Signatures the public sees on a list of any public version's signatories:
+        effective, organisation verified (narrow to the version with ``agreement=``)."""
+        return self.effective().filter(
+            agreement__status__in=[Agreement.Status.ADOPTED, Agreement.Status.SUPERSEDED],
+            organisation__verification="verified",
+        )
 
     def public(self):
         """Signatures the public sees: effective, on the version in force, organisation verified."""
@@ -333,6 +361,57 @@ class Signature(LoggedModel):
         ):
             return gettext(WRITTEN_APPLICATION_ROLE)
         return self.signer_role
+
+
+class ResigningInvitation(models.Model):
+    """An invitation to an organisation that signed the previous version to sign this one,
+    made when this one is adopted (principles/revision.py), one per organisation and
+    version (a database constraint). A row before it is an e-mail: the sending
+    (compact/resigning.py) moves it pending → sending → sent (or failed, with the error),
+    so a dead worker loses nothing and only the message in flight can go out twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="resigning_invitations",
+        verbose_name=_("agreement version"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="resigning_invitations",
+        verbose_name=_("organisation"),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation to sign again")
+        verbose_name_plural = _("invitations to sign again")
+        ordering = ["agreement", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="one_resigning_invitation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} → {self.agreement}"
 
 
 class IssuedDocumentQuerySet(models.QuerySet):

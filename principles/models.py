@@ -31,6 +31,16 @@ class Principle(models.Model):
 
     class Meta:
         verbose_name = _("principle")
+    # The principle of the previous version this one was copied from when the version was
+    # drafted (principles/revision.py): what the differences compare it with.
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
         verbose_name_plural = _("principles")
         ordering = ["agreement", "position", "pk"]
 
@@ -50,6 +60,14 @@ class Commitment(models.Model):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         ordering = ["principle", "position", "pk"]
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
 
     def __str__(self):
         return self.text[:80]

@@ -6,14 +6,19 @@ THIRD_PARTY with the policy they enforce themselves. A view that declares nothin
 fails this test.
 """
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from compact.models import Agreement
 from core.access import ADMINISTRATOR, OFFICIAL, PUBLIC, REPRESENTATIVE, SIGNED_IN
 from organisations.models import RepresentativeInvitation
+from principles.revision import agreement_draft_revision
 from tests.factories import (
+    AgreementFactory,
     MeetingFactory,
     OfficialFactory,
     OrganisationFactory,
@@ -23,6 +28,7 @@ from tests.factories import (
     UserFactory,
     WrittenApplicationFactory,
     build_compact,
+    build_follow_up,
 )
 from tests.signin import sign_in_with_second_factor
 
@@ -45,6 +51,11 @@ POST_ONLY = {
     "backoffice:meeting_publish",
     "backoffice:meeting_invitations_resend",
     "backoffice:meeting_attendance",
+    "backoffice:follow_up_publish",
+    "backoffice:follow_up_correct",
+    "backoffice:draft_create",
+    "backoffice:draft_adopt",
+    "backoffice:draft_item_change",
 }
 
 
@@ -90,11 +101,22 @@ def swedish():
 @pytest.fixture
 def world(db):
     agreement = build_compact(scale=1)
+    # The version in force revised an earlier one (its differences are public), and is
+    # being revised itself (a draft, for the officials' pages).
+    agreement.previous = AgreementFactory(
+        status=Agreement.Status.SUPERSEDED, adopted_on=datetime.date(2020, 1, 1)
+    )
+    agreement.save()
     rep_a = RepresentativeFactory(user=UserFactory(email="a@example.org"))
     rep_b = RepresentativeFactory(user=UserFactory(email="b@example.org"))
     org_a, org_b = rep_a.organisation, rep_b.organisation
     official = OfficialFactory(totp=True)
+    follow_up = build_follow_up(agreement, 2025, official=official, publish=False)
+    draft = agreement_draft_revision(agreement=agreement, actor=official)
     return {
+        "follow_up": follow_up,
+        "draft": draft,
+        "draft_principle": draft.principles.order_by("position").first(),
         "agreement": agreement,
         "principle": PrincipleFactory(agreement=agreement),
         "org_a": org_a,
@@ -130,8 +152,39 @@ def kwargs_for(name, world):
             "backoffice:application_approve": world["application_b"].pk,
             "backoffice:application_reject": world["application_b"].pk,
             "backoffice:withdraw": signature_b.pk,
-        }.get(name, meeting_pk if name.startswith("dialogues:") or ":meeting" in name else None),
+            **dict.fromkeys(
+                [
+                    "backoffice:follow_up",
+                    "backoffice:follow_up_record",
+                    "backoffice:follow_up_plan",
+                    "backoffice:follow_up_accounts",
+                    "backoffice:follow_up_publish",
+                    "backoffice:follow_up_correct",
+                ],
+                world["follow_up"].pk,
+            ),
+            "principles:follow_up_attachment": world["follow_up"].commitment_entries.first().pk,
+            "principles:follow_up_plan_attachment": world["follow_up"].plan_item_entries.first().pk,
+            "principles:version": world["agreement"].pk,
+            "principles:differences": world["agreement"].pk,
+        }.get(
+            name,
+            world["draft"].pk
+            if name.startswith(
+                ("backoffice:draft", "backoffice:principle", "backoffice:commitment")
+            )
+            else meeting_pk
+            if name.startswith("dialogues:") or ":meeting" in name
+            else None,
+        ),
+        "principle_pk": world["draft_principle"].pk,
+        "commitment_pk": world["draft_principle"].commitments.first().pk,
+        "kind": "principle",
+        "item_pk": world["draft_principle"].pk,
+        "action": "down",
         "signature_pk": signature_b.pk,
+        "year": world["follow_up"].year,
+        "principle": world["follow_up"].agreement.principles.first().pk,
         "agreement_pk": world["agreement"].pk,
         "application_pk": world["application_b"].pk,
         "representative_pk": org_b.representatives.first().pk,

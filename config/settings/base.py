@@ -254,6 +254,11 @@ CACHES = {
     },
     "public_version": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    # Invitations to sign a newly adopted version, left half-sent or never queued.
+    "requeue-stuck-resigning-invitations": {
+        "task": "compact.tasks.requeue_stuck_resigning_invitations",
+        "schedule": 60.0,
+    },
         "LOCATION": PUBLIC_CACHE_REDIS_URL,
         "KEY_PREFIX": "compact-portal",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
