@@ -12,7 +12,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from backoffice.filters import OrganisationFilter, SignatureFilter
-from compact.forms import ReasonForm
+from compact.forms import ReasonForm, SignatoryForm
 from compact.models import Signature, WrittenApplication
 from compact.services import (
     SigningError,
@@ -207,13 +207,14 @@ def _application(pk):
     )
 
 
-def _application_page(request, application, reject_form=None, status=200):
+def _application_page(request, application, reject_form=None, accept_form=None, status=200):
     return render(
         request,
         "backoffice/application_detail.html",
         {
             "section": "dashboard",
             "application": application,
+            "accept_form": accept_form or SignatoryForm.for_application(application),
             "reject_form": reject_form or ReasonForm(),
             "history": application.history(),
         },
@@ -229,9 +230,13 @@ def application_detail(request, pk):
 @official
 @decision("backoffice:application")
 def application_approve_view(request, pk):
+    """Approve, with the signatory of the paper as the official confirmed (or corrected) it."""
     application = _application(pk)
+    form = SignatoryForm.for_application(application, request.POST)
+    if not form.is_valid():
+        return _application_page(request, application, accept_form=form, status=400)
     try:
-        application_approve(application=application, actor=request.user)
+        application_approve(application=application, actor=request.user, **form.cleaned_data)
     except SigningError as error:
         messages.error(request, str(error))
         return redirect("backoffice:application", pk=application.pk)
