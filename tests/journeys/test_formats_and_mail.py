@@ -148,3 +148,48 @@ def test_make_run_serves_on_the_port_it_is_given():
     ).stdout
     assert "PORT=8001 DJANGO_SETTINGS_MODULE=config.settings.local" in commands
     assert "runserver 127.0.0.1:8001" in commands
+
+
+@pytest.mark.django_db
+def test_swedish_form_pages_show_none_of_djangos_english(client, compact):
+    from tests.factories import RepresentativeFactory
+
+    rep = RepresentativeFactory(organisation__logo="logos/a.png")
+    client.force_login(rep.user)
+    pk = rep.organisation.pk
+    with translation.override("sv"):
+        pages = [
+            reverse("organisations:register"),
+            reverse("organisations:edit", args=[pk]),
+            reverse("organisations:representatives", args=[pk]),
+            reverse("compact:sign", args=[pk]),
+            reverse("compact:apply", args=[pk]),
+            reverse("compact:signatories"),
+        ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        content = response.content.decode()
+        for english in ("---------", "Select an option", "Choose …", "Currently:", "Change:"):
+            assert english not in content, (page, english)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_allauths_other_mail_has_an_html_part_and_the_portals_name(
+    client, mailoutbox, settings, language
+):
+    from tests.factories import UserFactory
+
+    settings.SITE_NAME = "Exempelstads överenskommelse"
+    user = UserFactory()
+    with translation.override(language):
+        client.post(reverse("account_reset_password"), {"email": user.email})
+    message = mailoutbox[-1]
+    greeting = {"sv": "Hej från", "en": "Hello from"}[language]
+    assert message.body.startswith(f"{greeting} Exempelstads överenskommelse!")
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'<html lang="{language}">' in html
+    if language == "sv":
+        assert "epost" not in message.body.lower().replace("e-post", "")
