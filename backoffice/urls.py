@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import attendance, invitations, meetings, revision, views
+from backoffice import attendance, followups, invitations, meetings, revision, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -85,4 +85,19 @@ urlpatterns = [
     path("meetings/<int:pk>/walk-in/", attendance.meeting_walk_in, name="meeting_walk_in"),
     path("meetings/<int:pk>/signature/", attendance.meeting_signature, name="meeting_signature"),
     path("meetings/<int:pk>/minutes/", attendance.meeting_minutes, name="meeting_minutes"),
+    path("follow-ups/", followups.follow_up_list, name="follow_ups"),
+    path("follow-ups/<int:pk>/", followups.follow_up_detail, name="follow_up"),
+    path(
+        "follow-ups/<int:pk>/principles/<int:principle>/",
+        followups.follow_up_record,
+        name="follow_up_record",
+    ),
+    path("follow-ups/<int:pk>/plan/", followups.follow_up_plan, name="follow_up_plan"),
+    path("follow-ups/<int:pk>/accounts/", followups.follow_up_accounts, name="follow_up_accounts"),
+    path(
+        "follow-ups/<int:pk>/publish/", followups.follow_up_publish_view, name="follow_up_publish"
+    ),
+    path(
+        "follow-ups/<int:pk>/correct/", followups.follow_up_correct_view, name="follow_up_correct"
+    ),
 ]

@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 
 from backoffice.filters import OrganisationFilter, SignatureFilter
 from compact.forms import ReasonForm, SignatoryForm
-from compact.models import Signature, WrittenApplication
+from compact.models import Agreement, Signature, WrittenApplication
 from compact.services import (
     SigningError,
     application_approve,
@@ -69,6 +69,8 @@ def dashboard(request):
                 "submitted_at"
             )[:DASHBOARD_ITEMS],
             "application_count": applications.count(),
+            # When the version in force is next due for follow-up and for revision.
+            "agreement": Agreement.objects.in_force().first(),
         },
     )
 

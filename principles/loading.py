@@ -23,7 +23,12 @@ every text given in each of the portal's languages (``settings.LANGUAGES``)::
       - title: {sv: …, en: …}
         aim: {sv: …, en: …}
         plan_items:                   # in order
-          - {sv: …, en: …}
+          - sv: …
+            en: …
+            owner: both               # optional: municipality | sector | both (the default)
+            status: ongoing           # optional, on creation: planned | ongoing | completed | cancelled
+            starts_on: 2024-09-01     # optional dates, YYYY-MM-DD
+            ends_on: 2026-06-30
 
 Loading is idempotent. Every row is found by its natural key (the version's label; a
 principle's or development area's position in its version; a commitment's position in
@@ -47,7 +52,14 @@ from django.conf import settings
 from django.db import models, transaction
 
 from compact.models import Agreement, PublicParty
-from principles.models import Commitment, DevelopmentArea, Party, PlanItem, Principle
+from principles.models import (
+    Commitment,
+    DevelopmentArea,
+    Party,
+    PlanItem,
+    PlanItemStatus,
+    Principle,
+)
 
 
 class CompactDataError(ValueError):
@@ -272,10 +284,61 @@ def _parse_area(data: Any, where: str) -> dict[str, Any]:
     fields = _translated(data["title"], f"{where}.title", "title", DevelopmentArea)
     fields |= _translated(data["aim"], f"{where}.aim", "aim", DevelopmentArea)
     items = [
-        _translated(item, f"{where}.plan_items[{index}]", "text", PlanItem)
+        _parse_plan_item(item, f"{where}.plan_items[{index}]")
         for index, item in enumerate(_list(data["plan_items"], f"{where}.plan_items"), 1)
     ]
     return {"fields": fields, "items": items}
+
+
+def _date(value: Any, where: str) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    raise CompactDataError(f"{where}: expected a date as YYYY-MM-DD, found {_kind(value)}.")
+
+
+def _parse_plan_item(data: Any, where: str) -> dict[str, Any]:
+    """A plan item's text, and optionally its owner (a party), status and dates. The status
+    is a decision: set when the item is created, then changed in the admin."""
+    data = _mapping(
+        data,
+        where,
+        required=set(_languages()),
+        optional={"owner", "status", "starts_on", "ends_on"},
+    )
+    values = _translated({code: data[code] for code in _languages()}, where, "text", PlanItem)
+    if "owner" in data:
+        if data["owner"] not in Party.values:
+            raise CompactDataError(
+                f"{where}.owner: unknown party {data['owner']!r} "
+                f"(expected one of {', '.join(Party.values)})."
+            )
+        values["owner"] = data["owner"]
+    if "starts_on" in data:
+        values["starts_on"] = _date(data["starts_on"], f"{where}.starts_on")
+    if "ends_on" in data:
+        values["ends_on"] = _date(data["ends_on"], f"{where}.ends_on")
+    if (
+        values.get("starts_on")
+        and values.get("ends_on")
+        and values["ends_on"] < values["starts_on"]
+    ):
+        raise CompactDataError(f"{where}: ends_on is before starts_on.")
+    created = {}
+    if "status" in data:
+        if data["status"] not in PlanItemStatus.values:
+            raise CompactDataError(
+                f"{where}.status: unknown status {data['status']!r} "
+                f"(expected one of {', '.join(PlanItemStatus.values)})."
+            )
+        created["status"] = data["status"]
+    return {"values": values, "created": created}
 
 
 # -- writing it ----------------------------------------------------------------------------
@@ -340,8 +403,14 @@ def _write_version(text: _Version, status: str) -> CompactLoad:
         area = _upsert(
             result, DevelopmentArea, {"agreement": agreement, "position": position}, data["fields"]
         )
-        for index, values in enumerate(data["items"], 1):
-            _upsert(result, PlanItem, {"area": area, "position": index}, values)
+        for index, item in enumerate(data["items"], 1):
+            _upsert(
+                result,
+                PlanItem,
+                {"area": area, "position": index},
+                item["values"],
+                created=item["created"],
+            )
         _report_left_over(result, area.plan_items.all(), len(data["items"]), f"{area}: plan item")
     _report_left_over(
         result, agreement.development_areas.all(), len(text.areas), "development area"
@@ -357,11 +426,20 @@ def _differing(instance: models.Model, values: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _upsert(result: CompactLoad, model, lookup: dict[str, Any], values: dict[str, Any]):
+def _upsert(
+    result: CompactLoad,
+    model,
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    created: dict[str, Any] | None = None,
+):
+    """Find the row by ``lookup``; bring it to ``values``, or create it with them (and with
+    ``created``, values given only to a new row)."""
     instance = model.objects.filter(**lookup).order_by("pk").first()
     if instance is None:
         result.created += 1
-        return model.objects.create(**lookup, **values)
+        return model.objects.create(**lookup, **values, **(created or {}))
     changed = _differing(instance, values)
     if changed:
         instance.save(update_fields=changed)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from principles import views
+from principles import followup_views, views
 
 app_name = "principles"
 urlpatterns = [
@@ -11,4 +11,29 @@ urlpatterns = [
     path("versions/", views.history, name="history"),
     path("versions/<int:pk>/", views.version_text, name="version"),
     path("versions/<int:pk>/changes/", views.differences, name="differences"),
+    path("follow-ups/", followup_views.follow_up_list, name="follow_ups"),
+    path("follow-ups/compare/", followup_views.follow_up_compare, name="follow_up_compare"),
+    path("follow-ups/<int:year>/", followup_views.follow_up_year, name="follow_up"),
+    path(
+        "follow-ups/<int:year>/<slug:party>/",
+        followup_views.follow_up_party,
+        name="follow_up_party",
+    ),
+    path(
+        "follow-ups/attachments/commitments/<int:pk>/",
+        followup_views.follow_up_attachment,
+        {"kind": "commitment"},
+        name="follow_up_attachment",
+    ),
+    path(
+        "follow-ups/attachments/plan/<int:pk>/",
+        followup_views.follow_up_attachment,
+        {"kind": "plan"},
+        name="follow_up_plan_attachment",
+    ),
+    path(
+        "follow-ups/accounts/<int:organisation_pk>/",
+        followup_views.follow_up_account,
+        name="follow_up_account",
+    ),
 ]

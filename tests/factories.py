@@ -305,3 +305,39 @@ def build_compact(*, scale: int = 1, **agreement_fields) -> Agreement:
     and 3 signatures, each multiplied by ``scale``."""
     agreement = AgreementFactory(**agreement_fields)
     return add_to_compact(agreement, principles=7 * scale, areas=4 * scale, signatures=3 * scale)
+
+
+def build_follow_up(agreement: Agreement, year: int, *, official=None, publish=True, status=None):
+    """A follow-up of ``year`` recorded through the services: every commitment and plan item
+    given a status in turn (or ``status``), and published unless told otherwise."""
+    from principles.followups import (
+        EntryChange,
+        entries_record,
+        follow_up_create,
+        follow_up_publish,
+    )
+    from principles.models import EntryStatus
+
+    official = official or OfficialFactory()
+    follow_up = follow_up_create(actor=official, year=year, agreement=agreement)
+    statuses = [status] if status is not None else list(EntryStatus.values)
+    entries_record(
+        actor=official,
+        follow_up=follow_up,
+        changes=[
+            EntryChange(entry, statuses[index % len(statuses)], account=f"Redovisning {index}")
+            for index, entry in enumerate(follow_up.commitment_entries.order_by("pk"))
+        ],
+    )
+    entries_record(
+        actor=official,
+        follow_up=follow_up,
+        plan=True,
+        changes=[
+            EntryChange(entry, statuses[index % len(statuses)])
+            for index, entry in enumerate(follow_up.plan_item_entries.order_by("pk"))
+        ],
+    )
+    if publish:
+        follow_up_publish(actor=official, follow_up=follow_up)
+    return follow_up

@@ -228,6 +228,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dialogues.tasks.send_meeting_reminders",
         "schedule": 15 * 60.0,
     },
+    # The officials reminded DUE_REMINDER_DAYS ahead of the next follow-up and revision
+    # of the version in force (daily; each due date once).
+    "due-date-reminders": {
+        "task": "principles.tasks.send_due_date_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
     # The officials' daily digest: organisations to verify and written applications to review
     # that came in since the last one (none sent when nothing came in).
     "officials-digest": {
@@ -286,6 +292,9 @@ INVITATIONS_PER_ADDRESS_PER_DAY = env.int("INVITATIONS_PER_ADDRESS_PER_DAY", def
 REGISTRATIONS_AWAITING_VERIFICATION_PER_USER = env.int(
     "REGISTRATIONS_AWAITING_VERIFICATION_PER_USER", default=3
 )
+# The officials are e-mailed this many days before the compact's next yearly follow-up and
+# its revision are due (Celery beat, principles.tasks.send_due_date_reminders).
+DUE_REMINDER_DAYS = env.int("DUE_REMINDER_DAYS", default=30)
 # Dialogue meetings: people with a place are reminded this many days before it starts
 # (Celery beat, dialogues.tasks.send_meeting_reminders).
 MEETING_REMINDER_DAYS = env.int("MEETING_REMINDER_DAYS", default=2)

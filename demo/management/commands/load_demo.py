@@ -4,7 +4,8 @@
 
 The content is data, in ``demo/data/``: the compact's versions (``compact-2019.yaml``,
 ``compact-2024.yaml``, loaded by the same loader as ``manage.py load_compact``), and
-``organisations.yaml``, ``users.yaml``, ``signatures.yaml`` and ``meetings.yaml``.
+``organisations.yaml``, ``users.yaml``, ``signatures.yaml``, ``meetings.yaml`` and
+``follow-ups.yaml`` (last year's follow-up, published, and this year's, a draft).
 
 Idempotent: every row is found by its natural key and created only when missing, so
 running it again (``make run`` does on every start) changes nothing. The compact's text
@@ -42,6 +43,7 @@ from django.utils import timezone, translation
 from accounts.models import OFFICIALS_GROUP
 from compact.models import Agreement, PublicParty, Signature, WrittenApplication
 from compact.tasks import queue_documents_of_agreement
+from demo.followups import load_follow_ups
 from dialogues.models import Meeting
 from dialogues.services.attendance import walk_in_add
 from dialogues.services.invitations import invitable_organisations, invitations_create
@@ -117,6 +119,9 @@ class Command(BaseCommand):
             for data in signatures_data["written_applications"]:
                 self.load_written_application(data, agreements, organisations, users)
             self.load_meetings(meetings_data, users, organisations)
+            self.created += load_follow_ups(
+                read("follow-ups.yaml"), agreements, organisations, users
+            )
             # The sealed PDFs of the public versions (issued on commit; tasks run in-process
             # locally, and an unchanged document is not issued again, so a second run is quick).
             for agreement in agreements.values():
