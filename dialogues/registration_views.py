@@ -4,7 +4,9 @@ Both are public: the links carry the permission, and a bad link gets a clear pag
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -16,7 +18,12 @@ from dialogues.services.registrations import (
     registration_cancel,
     registration_create,
 )
-from dialogues.tokens import invitation_from_token, registration_from_token, registration_token
+from dialogues.tokens import (
+    invitation_from_token,
+    invitation_token,
+    registration_from_token,
+    registration_token,
+)
 
 
 def _actor(request):
@@ -83,11 +90,25 @@ def register(request, pk):
     )
 
 
+def _register_again_url(registration: Registration) -> str | None:
+    """Where someone who cancelled (a tap too many on a phone) registers again while
+    registration is open: with the invitation they registered from, or signed in."""
+    if registration.status != Registration.Status.CANCELLED:
+        return None
+    if not registration.meeting.registration_open():
+        return None
+    url = reverse("dialogues:register", args=[registration.meeting_id])
+    if registration.invitation is not None:
+        return f"{url}?{urlencode({'invitation': invitation_token(registration.invitation)})}"
+    return url
+
+
 @public
 @never_cache
 def registration_detail(request, token):
     """The person's registration: what they registered, where they stand, and a button to
-    cancel it (a POST to the same address)."""
+    cancel it (a POST to the same address); once cancelled, a way to register again while
+    registration is open."""
     registration = registration_from_token(token)
     if registration is None or registration.meeting.status == Meeting.Status.DRAFT:
         return render(request, "dialogues/registration_bad_link.html", status=400)
@@ -106,6 +127,7 @@ def registration_detail(request, token):
         {
             "registration": registration,
             "meeting": meeting,
+            "register_again": _register_again_url(registration),
             "waiting_position": registration.place_in_line(),
             "may_cancel": registration.status != Registration.Status.CANCELLED
             and meeting.status == Meeting.Status.PUBLISHED

@@ -53,8 +53,9 @@ def registration_token(registration) -> str:
 
 
 def registration_from_token(token: str):
-    """The registration the token was made for (with its meeting); None if the token is
-    forged, older than REGISTRATION_MAX_AGE, or names a registration that does not exist."""
+    """The registration the token was made for (with its meeting, organisation and
+    invitation); None if the token is forged, older than REGISTRATION_MAX_AGE, or names a
+    registration that does not exist."""
     try:
         payload = signing.loads(token, salt=REGISTRATION_SALT, max_age=REGISTRATION_MAX_AGE)
     except signing.BadSignature:  # SignatureExpired is one
@@ -62,7 +63,7 @@ def registration_from_token(token: str):
     if not isinstance(payload, dict):
         return None
     return (
-        Registration.objects.select_related("meeting", "organisation")
+        Registration.objects.select_related("meeting", "organisation", "invitation")
         .filter(pk=payload.get("r"), meeting_id=payload.get("m"))
         .first()
     )

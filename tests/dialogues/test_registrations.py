@@ -6,6 +6,7 @@ waiting list moving up."""
 import datetime
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -28,6 +29,7 @@ from dialogues.services.registrations import (
 from dialogues.tokens import (
     INVITATION_MAX_AGE,
     INVITATION_SALT,
+    invitation_from_token,
     invitation_token,
     registration_from_token,
     registration_token,
@@ -182,6 +184,37 @@ def test_registration_page_shows_the_registration_and_cancels_it(
     response = client.post(url, follow=True)
     assert "already cancelled" in response.content.decode()
     assert Registration.objects.filter(meeting=meeting).count() == 1
+
+
+@pytest.mark.django_db
+def test_after_cancelling_the_page_leads_back_to_the_form_while_registration_is_open(client):
+    """A tap too many on a phone: the page behind the confirmation's link offers to register
+    again, with the invitation the person came with (a signed-in person's registration:
+    the plain form), and not once registration has closed."""
+    meeting = MeetingFactory()
+    invitation = invite(meeting)
+    from_link = register(meeting, "kim@example.org", invitation=invitation)
+    signed_in = register(meeting, "ulla@example.org")
+    for registration in (from_link, signed_in):
+        registration_cancel(registration=registration, actor=None)
+
+    page = client.get(reverse("dialogues:registration", args=[registration_token(from_link)]))
+    again = page.context["register_again"]
+    assert urlsplit(again).path == register_url(meeting)
+    [token] = parse_qs(urlsplit(again).query)["invitation"]
+    assert invitation_from_token(token, meeting) == invitation
+    assert "Register again" in page.content.decode()
+    form = client.get(again)
+    assert form.context["invitation"] == invitation
+    assert "form" in form.context
+
+    page = client.get(reverse("dialogues:registration", args=[registration_token(signed_in)]))
+    assert page.context["register_again"] == register_url(meeting)
+
+    Meeting.objects.filter(pk=meeting.pk).update(registration_deadline=timezone.now())
+    page = client.get(reverse("dialogues:registration", args=[registration_token(from_link)]))
+    assert page.context["register_again"] is None
+    assert "Register again" not in page.content.decode()
 
 
 @pytest.mark.django_db

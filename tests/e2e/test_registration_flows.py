@@ -229,3 +229,76 @@ def test_official_marks_attendance_records_a_signature_and_publishes_minutes(
     page.goto(url(language, "dialogues:meeting", meeting.pk))
     assert "Vi talade om lokalerna." in page.locator("main").inner_text()
     audit(page, language)
+
+
+_SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_on_a_phone_a_recipient_joins_the_waiting_list_and_leaves_it_in_swedish(
+    browser, live_server, browser_problems, transactional_db
+):
+    """375 CSS pixels, Swedish: the link from the invitation to a full meeting, a mistyped
+    address answered by its field with everything else kept, the waiting list with the place
+    in line and the time in Swedish time, leaving it and joining again from the same page;
+    no page scrolls sideways, no English on the way."""
+    meeting = MeetingFactory(capacity=2, title_sv="Dialogforum hösten", title_en="Autumn forum")
+    RegistrationFactory(meeting=meeting, participants=2)
+    RegistrationFactory(meeting=meeting, status=Registration.Status.WAITING)
+    invitation = Invitation.objects.create(meeting=meeting, email="ordf@example.org")
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", viewport={"width": 375, "height": 740}
+    )
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and browser_problems.append(m.text))
+    try:
+        page.goto(
+            f"{url('sv', 'dialogues:register', meeting.pk)}?invitation={invitation_token(invitation)}"
+        )
+        assert page.evaluate(_SIDEWAYS) <= 0
+        audit(page, "sv")
+        page.fill("input[name=organisation_name]", "Föreningen Ängen")
+        page.fill("input[name=name]", "Åsa Öberg")
+        page.fill("input[name=email]", "ordf@example")
+        page.fill("textarea[name=needs]", "Rullstol")
+        submit(page)
+        browser_problems.remove(f"{FAILED_TO_LOAD} 400 (Bad Request)")
+        assert page.locator("#id_email.is-invalid").count() == 1
+        assert "Fyll i en giltig e-postadress" in page.locator("main").inner_text()
+        # Nothing typed is lost.
+        assert page.input_value("input[name=organisation_name]") == "Föreningen Ängen"
+        assert page.input_value("input[name=name]") == "Åsa Öberg"
+        assert page.input_value("textarea[name=needs]") == "Rullstol"
+        assert not Registration.objects.filter(name="Åsa Öberg").exists()
+        assert page.evaluate(_SIDEWAYS) <= 0
+        audit(page, "sv")
+
+        page.fill("input[name=email]", "ordf@example.org")
+        submit(page)
+        registration = Registration.objects.get(name="Åsa Öberg")
+        assert registration.status == Registration.Status.WAITING
+        text = page.locator("main").inner_text()
+        assert "väntelistan, nummer 2 i kön" in text
+        assert "18:00–21:00 (svensk tid)" in text  # the factory's 18:00 in Stockholm
+        assert "waiting" not in text.lower() and "registration" not in text.lower()
+        assert page.evaluate(_SIDEWAYS) <= 0
+        audit(page, "sv")
+
+        page.get_by_role("button", name="Lämna väntelistan").click()
+        page.wait_for_load_state()
+        registration.refresh_from_db()
+        assert registration.status == Registration.Status.CANCELLED
+        assert page.evaluate(_SIDEWAYS) <= 0
+        audit(page, "sv")
+
+        # A tap too many: back in line from the same page, with the invitation.
+        page.get_by_role("link", name="Anmäl dig igen").click()
+        page.wait_for_load_state()
+        assert page.input_value("input[name=email]") == "ordf@example.org"
+        page.fill("input[name=name]", "Åsa Öberg")
+        submit(page)
+        again = Registration.objects.filter(name="Åsa Öberg").exclude(pk=registration.pk).get()
+        assert (again.status, again.invitation) == (Registration.Status.WAITING, invitation)
+        assert "nummer 2 i kön" in page.locator("main").inner_text()
+    finally:
+        context.close()
+    assert browser_problems == []
