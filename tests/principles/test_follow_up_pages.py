@@ -27,7 +27,7 @@ from tests.factories import (
 from tests.principles.test_follow_up_services import PNG
 from tests.signin import sign_in_with_second_factor
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 LANGUAGES = ["sv", "en"]
 MAX_QUERIES = 7
 
