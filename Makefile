@@ -11,14 +11,15 @@ PORT ?= 8000
 export UV_PYTHON ?= $(PYTHON312)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help run test bench bench-invitations lint env services messages
+.PHONY: help run test bench bench-invitations bench-pdf lint env services messages
 
 help:
 	@echo "make run    – serve the portal at http://127.0.0.1:8000/ (SQLite, demo data;"
 	@echo "              PORT=8001 for another port)"
 	@echo "make test   – run the whole test suite (PostgreSQL, Redis, Chromium)"
 	@echo "make bench  – benchmark the public pages against a bare ping view, and the"
-	@echo "              sending of 10,000 invitations against a plain smtplib loop"
+	@echo "              sending of 10,000 invitations against a plain smtplib loop, and the"
+	@echo "              agreement PDF (1,000 signatories) and its download (bench/pdf.py)"
 	@echo "make lint   – ruff check and format check"
 
 $(UV):
@@ -55,9 +56,13 @@ test: env services messages
 bench: env services messages
 	@$(PY) bench/run.py
 	@$(PY) bench/invitations.py
+	@$(PY) bench/pdf.py
 
 bench-invitations: env services messages
 	@$(PY) bench/invitations.py
+
+bench-pdf: env services messages
+	@$(PY) bench/pdf.py
 
 lint: env
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -97,15 +97,23 @@ def agreement_document(request, agreement_pk):
 
 @public
 def agreement_pdf(request, agreement_pk):
-    """The latest issued edition of the agreement PDF in this language."""
-    agreement = _public_agreement(agreement_pk)
+    """The latest issued edition of the agreement PDF in this language. One query finds it
+    (a download costs little more than a static file: bench/pdf.py)."""
     language = translation.get_language()
-    document = IssuedDocument.objects.latest_edition(
-        kind=Kind.AGREEMENT, agreement=agreement, language=language
+    document = (
+        IssuedDocument.objects.filter(
+            kind=Kind.AGREEMENT, agreement_id=agreement_pk, language=language
+        )
+        .exclude(agreement__status=Agreement.Status.DRAFT)
+        .select_related("agreement")
+        .only("file", "sha256", "issued_at", "agreement__version_label")
+        .order_by("-issued_at", "-pk")
+        .first()
     )
     if document is None:
+        _public_agreement(agreement_pk)  # a draft or no such version: 404
         return pending(request, title=_("The agreement as a PDF"))
-    return serve(document, f"agreement-{agreement.version_label}-{language}.pdf")
+    return serve(document, f"agreement-{document.agreement.version_label}-{language}.pdf")
 
 
 @public
