@@ -81,6 +81,8 @@ PAGES = [
     ("principles:detail", lambda seed: url("principles:detail", "sv", pk=seed["principle_pks"][3])),
     ("principles:party", lambda seed: url("principles:party", "sv", party="municipality")),
     ("principles:development_areas", lambda seed: url("principles:development_areas", "sv")),
+    ("core:accessibility", lambda seed: url("core:accessibility", "sv")),
+    ("core:join", lambda seed: url("core:join", "sv")),
     ("principles:history", lambda seed: url("principles:history", "sv")),
     ("principles:version", lambda seed: url("principles:version", "sv", pk=seed["agreement_pk"])),
     ("compact:signatories", lambda seed: url("compact:signatories", "sv")),

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core.access import public
+from core.identity import identity_css
 from core.security import csp_report, security_txt
 from core.views import ping
 
@@ -12,11 +13,13 @@ urlpatterns = [
     path("ping/", ping, name="ping"),
     path(".well-known/security.txt", security_txt, name="security_txt"),
     path("csp-report/", csp_report, name="csp_report"),
+    path("identity.css", identity_css, name="identity_css"),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("compact.urls")),
+    path("", include("core.urls")),
     path("", include("principles.urls")),
     path("", include("organisations.urls")),
     path("", include("dialogues.urls")),

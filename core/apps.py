@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models import fields
 
-        from core import security
+        from core import identity, security  # noqa: F401 (identity: the palette's check)
 
         security.connect_mfa_failures()
         # A select's empty choice reads as what it asks (Django 6.1 lets ready() set it).

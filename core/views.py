@@ -1,12 +1,32 @@
+from datetime import date
+
+from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from core.access import public
+from core.public_cache import cached_public_page
 
 
 @public
 def ping(request):
     """A bare view: the benchmark's yardstick for every other page."""
     return HttpResponse(b"pong", content_type="text/plain")
+
+
+@public
+@cached_public_page
+def accessibility(request):
+    """The accessibility statement (tillgänglighetsredogörelse), after DIGG's model."""
+    assessed_on = date.fromisoformat(settings.PORTAL_IDENTITY["accessibility_assessed_on"])
+    return render(request, "core/accessibility.html", {"assessed_on": assessed_on})
+
+
+@public
+@cached_public_page
+def how_to_join(request):
+    """The three ways an organisation joins the compact: online, in writing, at a forum."""
+    return render(request, "core/how_to_join.html")
 
 
 class ForgivingPaginationMixin:

@@ -94,6 +94,12 @@ def register(request):
 
 @for_organisation()
 def dashboard(request, organisation):
+    signatures = list(organisation.signatures.select_related("agreement").order_by("-signed_at"))
+    applications = list(organisation.written_applications.select_related("agreement"))
+    # The version in force, through the reverse relation: organisations does not import compact.
+    agreements = organisation.signatures.model._meta.get_field("agreement").related_model
+    agreement = agreements.objects.in_force().first()
+    on_agreement = agreement.pk if agreement else None
     return render(
         request,
         "organisations/dashboard.html",
@@ -103,10 +109,23 @@ def dashboard(request, organisation):
                 "organisations.sign_for_organisation", request.user, organisation
             ),
             "may_apply": rules.has_perm("compact.submit_application", request.user, organisation),
-            "signatures": organisation.signatures.select_related("agreement").order_by(
-                "-signed_at"
+            "signatures": signatures,
+            "applications": applications,
+            # The status panel: the version in force, and the organisation's effective
+            # signature on it, or its application awaiting review.
+            "agreement": agreement,
+            "current_signature": next(
+                (s for s in signatures if s.agreement_id == on_agreement and not s.withdrawn_at),
+                None,
             ),
-            "applications": organisation.written_applications.select_related("agreement"),
+            "pending_application": next(
+                (
+                    a
+                    for a in applications
+                    if a.agreement_id == on_agreement and a.status == "pending"
+                ),
+                None,
+            ),
         },
     )
 

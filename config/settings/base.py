@@ -43,6 +43,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Pages compressed (static files are whitenoise's): Django's gzip pads each response by a
+    # random length ("Heal the BREACH") and CSRF tokens are masked anew on every request.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -72,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
+                "core.identity.context",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -162,6 +166,29 @@ FILTERS_EMPTY_CHOICE_LABEL = _("Choose …")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Whose service this is, shown on every page (core/identity.py): the public party, a link
+# to it, its logo (a static file, or none), the compact's contact (a function, not a
+# person), and the palette. A palette whose text would be hard to read (under 4.5:1) stops
+# the portal at start-up with the pair to change (system check core.E010).
+PORTAL_IDENTITY = {
+    "owner": env("PORTAL_OWNER", default="Exempelstads kommun"),
+    "owner_url": env("PORTAL_OWNER_URL", default="https://www.example.se/"),
+    "logo": env("PORTAL_LOGO", default="img/logo.svg"),
+    "contact": {
+        "name": env("PORTAL_CONTACT_NAME", default="Kommunledningskontoret, överenskommelsen"),
+        "email": env("PORTAL_CONTACT_EMAIL", default="overenskommelsen@example.se"),
+        "phone": env("PORTAL_CONTACT_PHONE", default="010-123 45 00"),
+        "address": env("PORTAL_CONTACT_ADDRESS", default="Box 100, 123 45 Exempelstad"),
+    },
+    "palette": {
+        "primary": env("PORTAL_PRIMARY", default="#00587a"),
+        "on_primary": env("PORTAL_ON_PRIMARY", default="#ffffff"),
+        "surface": env("PORTAL_SURFACE", default="#eef4f7"),
+    },
+    # The accessibility statement (core/templates): when the site was last assessed.
+    "accessibility_assessed_on": env("PORTAL_ACCESSIBILITY_ASSESSED_ON", default="2026-11-23"),
+}
 
 # A strict Content Security Policy: our own origin only, scripts by nonce, no inline style.
 SECURE_CSP = {

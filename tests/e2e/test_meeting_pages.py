@@ -51,6 +51,10 @@ def url(language, name, *args):
 
 @pytest.fixture
 def meetings(transactional_db):
+    return make_meetings()
+
+
+def make_meetings():
     hosts = [
         PublicPartyFactory(name="Exempelstads kommun"),
         PublicPartyFactory(name="Grannby kommun"),
@@ -99,6 +103,17 @@ def meetings(transactional_db):
     return {"forum": forum, "full": full, "cancelled": cancelled, "past": past, "draft": draft}
 
 
+def public_meeting_paths(language, meetings):
+    """The public meeting pages (also walked at two widths: test_reflow.py)."""
+    return [
+        url(language, "dialogues:list"),
+        *(url(language, "dialogues:meeting", meetings[key].pk) for key in MEETINGS_SHOWN),
+    ]
+
+
+MEETINGS_SHOWN = ("forum", "full", "cancelled", "past")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_public_meeting_page_passes_axe_with_one_h1(page, meetings, language):
     visit(page, language, url(language, "dialogues:list"))
@@ -112,8 +127,8 @@ def test_every_public_meeting_page_passes_axe_with_one_h1(page, meetings, langua
     audit(page, language)
     assert main.get_by_text("Grannby kommun").count() == 1
 
-    for key in ("full", "cancelled", "past"):
-        visit(page, language, url(language, "dialogues:meeting", meetings[key].pk))
+    for path in public_meeting_paths(language, meetings)[2:]:  # the list and forum seen above
+        visit(page, language, path)
     assert main.get_by_text("Minnesanteckningar: tre organisationer anslöt sig.").count() == 1
 
 

@@ -29,13 +29,15 @@ def public_paths(agreement, language):
             reverse("account_login"),
             reverse("account_signup"),
             reverse("account_reset_password"),
+            reverse("core:accessibility"),
+            reverse("core:join"),
         ]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_public_page_passes_axe_with_one_h1(page, compact, language):
     paths = public_paths(compact, language)
-    assert len(paths) == 19  # 7 principles, 3 parties, 9 other pages
+    assert len(paths) == 21  # 7 principles, 3 parties, 11 other pages
 
     for path in paths:
         response = page.goto(path)

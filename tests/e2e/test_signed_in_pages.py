@@ -17,8 +17,10 @@ from organisations.invitations import invitation_token
 from organisations.models import Organisation, RepresentativeInvitation
 from tests.e2e.helpers import assert_no_axe_violations
 from tests.factories import (
+    MeetingFactory,
     OfficialFactory,
     OrganisationFactory,
+    RegistrationFactory,
     RepresentativeFactory,
     SignatureFactory,
     WrittenApplicationFactory,
@@ -80,10 +82,8 @@ def urls(language, *names_and_args):
         return [reverse(name, args=args) for name, *args in names_and_args]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_representative_page_passes_axe_with_one_h1(
-    page, browser_problems, compact, language
-):
+def representative_data(compact):
+    """A representative of a signed and an unsigned organisation, with invitations."""
     rep = RepresentativeFactory(organisation__name="Föreningen Signerad")
     signed = rep.organisation
     signature = SignatureFactory(organisation=signed, agreement=compact, signed_by=rep.user)
@@ -97,21 +97,30 @@ def test_every_representative_page_passes_axe_with_one_h1(
     invited_to_other = RepresentativeInvitation.objects.create(
         organisation=OrganisationFactory(), email=rep.user.email, invited_by=rep.user
     )
-    stranger = OrganisationFactory(name="Föreningen Främling")
+    return {
+        "user": rep.user,
+        "signed": signed,
+        "unsigned": unsigned,
+        "signature": signature,
+        "invited_to_other": invited_to_other,
+    }
 
-    sign_in(page, language, rep.user.email)
 
-    for path in urls(
+def representative_paths(language, data):
+    """Every page a representative reaches (also walked at two widths: test_reflow.py)."""
+    signed, unsigned = data["signed"], data["unsigned"]
+    return urls(
         language,
         ("organisations:mine",),
         ("organisations:register",),
         ("organisations:dashboard", signed.pk),
         ("organisations:dashboard", unsigned.pk),
         ("organisations:edit", signed.pk),
+        ("organisations:representatives", signed.pk),
         ("compact:sign", unsigned.pk),
         ("compact:apply", unsigned.pk),
-        ("compact:withdraw", signed.pk, signature.pk),
-        ("organisations:accept_invitation", invitation_token(invited_to_other)),
+        ("compact:withdraw", signed.pk, data["signature"].pk),
+        ("organisations:accept_invitation", invitation_token(data["invited_to_other"])),
         ("account_email",),
         ("account_change_password",),
         ("account_reauthenticate",),
@@ -121,7 +130,20 @@ def test_every_representative_page_passes_axe_with_one_h1(
         ("account_reset_password_from_key_done",),
         ("account_inactive",),
         ("account_logout",),
-    ):
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_representative_page_passes_axe_with_one_h1(
+    page, browser_problems, compact, language
+):
+    data = representative_data(compact)
+    signed = data["signed"]
+    stranger = OrganisationFactory(name="Föreningen Främling")
+
+    sign_in(page, language, data["user"].email)
+
+    for path in representative_paths(language, data):
         visit(page, language, path)
 
     [representatives] = urls(language, ("organisations:representatives", signed.pk))
@@ -151,6 +173,62 @@ def test_every_representative_page_passes_axe_with_one_h1(
     browser_problems.remove(f"console error on {page.url}: {FAILED_TO_LOAD} 404 (Not Found)")
 
 
+def official_data(compact):
+    """An official with a second factor, an organisation to verify, an application to review,
+    a withdrawn signature, a published meeting with registrations."""
+    official = OfficialFactory()
+    TOTP.activate(official, SECRET)
+    RecoveryCodes.activate(official)
+    unverified = OrganisationFactory(
+        name="Föreningen Ny", verification=Organisation.Verification.UNVERIFIED
+    )
+    RepresentativeFactory(organisation=unverified)
+    application = WrittenApplicationFactory(
+        organisation__name="Stiftelsen Skriftlig", agreement=compact
+    )
+    signature = compact.signatures.first()
+    signature.organisation.log_action("organisations.organisation.verified", actor=official)
+    signature.log_action("compact.signature.withdrawn", actor=official, data={"reason": "Test."})
+    meeting = MeetingFactory(title_sv="Dialogforum i Exempelstad", title_en="Dialogue forum")
+    RegistrationFactory.create_batch(2, meeting=meeting)
+    return {
+        "official": official,
+        "unverified": unverified,
+        "application": application,
+        "signature": signature,
+        "meeting": meeting,
+    }
+
+
+def official_paths(language, data):
+    """Every page an official reaches (also walked at two widths: test_reflow.py)."""
+    signature, meeting = data["signature"], data["meeting"]
+    return urls(
+        language,
+        ("backoffice:dashboard",),
+        ("backoffice:organisations",),
+        ("backoffice:organisation", data["unverified"].pk),
+        ("backoffice:organisation", signature.organisation_id),
+        ("backoffice:application", data["application"].pk),
+        ("backoffice:signatures",),
+        ("backoffice:withdraw", signature.pk),
+        ("backoffice:log",),
+        ("backoffice:meetings",),
+        ("backoffice:meeting", meeting.pk),
+        ("backoffice:meeting_edit", meeting.pk),
+        ("backoffice:meeting_copy", meeting.pk),
+        ("backoffice:meeting_cancel", meeting.pk),
+        ("backoffice:meeting_invite", meeting.pk),
+        ("backoffice:meeting_invitations", meeting.pk),
+        ("backoffice:meeting_attendance", meeting.pk),
+        ("organisations:dashboard", data["unverified"].pk),
+        ("account_email",),
+        ("mfa_index",),
+        ("mfa_reauthenticate",),
+        ("account_reauthenticate",),
+    )
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_official_page_passes_axe_with_one_h1(page, compact, language):
     # An official without a second factor is sent to set one up, after confirming the
@@ -166,38 +244,11 @@ def test_every_official_page_passes_axe_with_one_h1(page, compact, language):
     audit(page, language)
     page.context.clear_cookies()
 
-    official = OfficialFactory()
-    TOTP.activate(official, SECRET)
-    RecoveryCodes.activate(official)
-    unverified = OrganisationFactory(
-        name="Föreningen Ny", verification=Organisation.Verification.UNVERIFIED
-    )
-    RepresentativeFactory(organisation=unverified)
-    application = WrittenApplicationFactory(
-        organisation__name="Stiftelsen Skriftlig", agreement=compact
-    )
-    signature = compact.signatures.first()
-    signature.organisation.log_action("organisations.organisation.verified", actor=official)
-    signature.log_action("compact.signature.withdrawn", actor=official, data={"reason": "Test."})
+    data = official_data(compact)
+    signature = data["signature"]
+    sign_in(page, language, data["official"].email, second_factor=True)
 
-    sign_in(page, language, official.email, second_factor=True)
-
-    paths = urls(
-        language,
-        ("backoffice:dashboard",),
-        ("backoffice:organisations",),
-        ("backoffice:organisation", unverified.pk),
-        ("backoffice:organisation", signature.organisation_id),
-        ("backoffice:application", application.pk),
-        ("backoffice:signatures",),
-        ("backoffice:withdraw", signature.pk),
-        ("backoffice:log",),
-        ("organisations:dashboard", unverified.pk),
-        ("account_email",),
-        ("mfa_index",),
-        ("mfa_reauthenticate",),
-        ("account_reauthenticate",),
-    )
+    paths = official_paths(language, data)
     for path in paths:
         visit(page, language, path)
 

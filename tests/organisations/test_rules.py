@@ -111,15 +111,22 @@ def test_the_dashboard_offers_withdraw_and_sign_only_to_a_signer(client, compact
     signer = RepresentativeFactory(may_sign=True)
     organisation = signer.organisation
     colleague = RepresentativeFactory(organisation=organisation, may_sign=False)
-    signature = SignatureFactory(organisation=organisation, agreement=compact)
-    withdraw = reverse("compact:withdraw", args=[organisation.pk, signature.pk])
     sign = reverse("compact:sign", args=[organisation.pk])
+    apply = reverse("compact:apply", args=[organisation.pk])
     dashboard = reverse("organisations:dashboard", args=[organisation.pk])
     client.force_login(colleague.user)
     html = client.get(dashboard).content.decode()
-    assert withdraw not in html and sign not in html
-    assert reverse("compact:apply", args=[organisation.pk]) in html
+    assert sign not in html and apply in html
     client.force_login(signer.user)
     html = client.get(dashboard).content.decode()
-    assert withdraw in html and sign in html
+    assert sign in html and apply in html
+
+    # Once signed, the signed state takes the buttons' place; only a signer may withdraw.
+    signature = SignatureFactory(organisation=organisation, agreement=compact)
+    withdraw = reverse("compact:withdraw", args=[organisation.pk, signature.pk])
+    html = client.get(dashboard).content.decode()
+    assert withdraw in html and sign not in html and apply not in html
+    client.force_login(colleague.user)
+    html = client.get(dashboard).content.decode()
+    assert withdraw not in html and sign not in html and apply not in html
     assert Organisation.objects.count() >= 1

@@ -155,7 +155,7 @@ def test_the_edit_page_names_the_organisation_as_stored_when_a_new_name_is_refus
     assert response.context["form"].errors["name"]
     page = response.content.decode()
     assert "<h1>Edit Föreningen Ängsblomman</h1>" in page
-    assert "<title>Edit Föreningen Ängsblomman" in page
+    assert "<title>Error: Edit Föreningen Ängsblomman" in page  # the form was sent back
     assert "ditt konto är spärrat" not in page.split("<form")[0]
 
 

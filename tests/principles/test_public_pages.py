@@ -30,6 +30,8 @@ def public_urls(agreement, language):
         url("principles:detail", language, principle.pk),
         *(url("principles:party", language, party) for party in Party.values),
         url("principles:development_areas", language),
+        url("core:accessibility", language),
+        url("core:join", language),
     ]
 
 

@@ -1,0 +1,19 @@
+// The portal's own behaviour, loaded on every page (CSP: a static file, no inline script).
+// After a form is sent back with errors, focus moves to the summary of them at the top, so
+// a screen reader reads it first and a keyboard user starts there; its links lead to the
+// fields. A link to a field focuses the field (not only scrolls to it).
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      const field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (field) {
+        event.preventDefault();
+        field.focus();
+        field.scrollIntoView({ block: "center" });
+      }
+    });
+  }
+});
