@@ -77,24 +77,25 @@ def _status_for(meeting: Meeting, participants: int) -> str:
     )
 
 
-# One invitation link (it may be forwarded to colleagues) or one account registers at most
-# this many people's addresses for a meeting: a link that leaked cannot have the portal
-# send confirmations to any number of strangers.
+# One invitation link (it may be forwarded to colleagues) or one account makes at most this
+# many registrations for a meeting, cancelled ones included: a link that leaked cannot have
+# the portal send confirmations to any number of strangers (registering one, cancelling it
+# from the page the link leads to, registering the next …).
 REGISTRATIONS_PER_LINK = 10
 
 
 def _ensure_within_limit(meeting: Meeting, *, invitation, actor) -> None:
     if invitation is not None:
-        made = Registration.objects.active().filter(meeting=meeting, invitation=invitation)
+        made = Registration.objects.filter(meeting=meeting, invitation=invitation)
     elif actor is not None:
-        made = Registration.objects.active().filter(meeting=meeting, user=actor)
+        made = Registration.objects.filter(meeting=meeting, user=actor)
     else:
         return
     if made.count() >= REGISTRATIONS_PER_LINK:
         raise RegistrationError(
             _(
-                "%(count)s people are already registered with this invitation or account. "
-                "Ask the organiser to register more."
+                "%(count)s registrations have been made with this invitation or account "
+                "(cancelled ones included). Ask the organiser to register more."
             )
             % {"count": REGISTRATIONS_PER_LINK}
         )

@@ -554,13 +554,33 @@ def test_one_invitation_link_registers_at_most_ten_addresses():
     invitation = invite(meeting)
     for n in range(REGISTRATIONS_PER_LINK):
         register(meeting, f"colleague{n}@example.org", invitation=invitation)
-    with pytest.raises(RegistrationError, match="already registered with this invitation"):
+    with pytest.raises(RegistrationError, match="have been made with this invitation"):
         register(meeting, "stranger@example.org", invitation=invitation)
-    # A cancellation frees one; another invitation has its own count.
-    registration_cancel(registration=Registration.objects.first(), actor=None)
-    register(meeting, "stranger@example.org", invitation=invitation)
+    # Another invitation has its own count.
     register(meeting, "other@example.org", invitation=invite(meeting, "other@example.org"))
     assert Registration.objects.active().filter(meeting=meeting).count() == 11
+
+
+@pytest.mark.django_db
+def test_cancelling_does_not_free_a_link_to_e_mail_one_stranger_after_another(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """Register a stranger (a confirmation goes out), cancel from the page the link leads
+    to, register the next: the link's count holds every registration made with it."""
+    meeting = MeetingFactory(capacity=None)
+    invitation = invite(meeting)
+    for n in range(REGISTRATIONS_PER_LINK):
+        with django_capture_on_commit_callbacks(execute=True):
+            made = register(meeting, f"stranger{n}@example.org", invitation=invitation)
+        registration_cancel(registration=made, actor=None)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RegistrationError, match="cancelled ones included"),
+    ):
+        register(meeting, "one-more@example.org", invitation=invitation)
+
+    assert len(mailoutbox) == REGISTRATIONS_PER_LINK
+    assert not Registration.objects.filter(email="one-more@example.org").exists()
 
 
 @pytest.mark.django_db
