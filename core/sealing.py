@@ -12,11 +12,13 @@ say visibly that its seal is a test seal.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import hashlib
 import io
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,12 +79,8 @@ def create_test_certificate(certificate_path: Path, key_path: Path, *, name: str
             ),
             critical=True,
         )
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), critical=False
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
-        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
     certificate_path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,6 +93,18 @@ def create_test_certificate(certificate_path: Path, key_path: Path, *, name: str
     key_path.touch(mode=0o600)
     key_path.write_bytes(key_bytes)
     certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous calls run an event loop of their own (asyncio.run), which fails
+    in a thread that already runs one (an async caller, a browser test's Playwright): there
+    the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _paths() -> tuple[Path, Path]:
@@ -168,7 +178,7 @@ def seal_pdf(
         location=location or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    output = signers.sign_pdf(writer, meta, signer=signer)
+    output = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer)
     return output.getvalue()
 
 
@@ -220,8 +230,10 @@ def _check_pdf(data: bytes, sha256: str) -> SealCheck:
     ours = seal_certificate()
     if embedded.signer_cert is None or embedded.signer_cert.sha256 != ours.sha256:
         return _not(_("The PDF is sealed with another certificate than the portal's."), sha256)
-    status = validate_pdf_signature(
-        embedded, ValidationContext(trust_roots=[ours], allow_fetching=False)
+    status = _outside_event_loop(
+        validate_pdf_signature,
+        embedded,
+        ValidationContext(trust_roots=[ours], allow_fetching=False),
     )
     if not status.intact:
         return _not(_("The PDF has been changed after it was sealed."), sha256)

@@ -7,9 +7,12 @@
 - An organisation saved (verified, renamed): the PDFs of the versions it has signed.
 
 Each task issues a new edition only if the content changed, so a save that changes nothing
-shown costs a template rendering in the worker and no PDF.
+shown costs a template rendering in the worker and no PDF. PDF_ISSUE_ON_CHANGE (on) turns
+this off: the test suite does, but for the tests of the PDFs, or every compact a test builds
+would render a dozen PDFs.
 """
 
+from django.conf import settings
 from django.db.models.signals import post_save
 
 from compact.models import Agreement, IssuedDocument, Signature
@@ -17,7 +20,7 @@ from compact.tasks import queue_certificate, queue_documents_of_agreement
 
 
 def _signature_saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
+    if raw or not settings.PDF_ISSUE_ON_CHANGE:
         return
     queue_documents_of_agreement(instance.agreement_id)
     if not created:
@@ -33,12 +36,12 @@ def _signature_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _agreement_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.is_public:
+    if not raw and instance.is_public and settings.PDF_ISSUE_ON_CHANGE:
         queue_documents_of_agreement(instance.pk)
 
 
 def _organisation_saved(sender, instance, created, raw=False, **kwargs):
-    if raw or created:
+    if raw or created or not settings.PDF_ISSUE_ON_CHANGE:
         return
     signed = (
         Signature.objects.effective()

@@ -348,6 +348,9 @@ PDF_SEAL_TEST_NAME = "Compact portal (test seal)"
 # PDF_VERIFICATIONS_PER_MINUTE from one client address.
 PDF_VERIFY_MAX_BYTES = env.int("PDF_VERIFY_MAX_BYTES", default=UPLOAD_MAX_BYTES)
 PDF_VERIFICATIONS_PER_MINUTE = env.int("PDF_VERIFICATIONS_PER_MINUTE", default=10)
+# Issue a document's next edition when what it shows changes (a signature made or withdrawn,
+# a version adopted, a signatory renamed): on, but in the test suite (config/settings/test.py).
+PDF_ISSUE_ON_CHANGE = env.bool("PDF_ISSUE_ON_CHANGE", default=True)
 
 LOGGING = {
     "version": 1,

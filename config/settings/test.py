@@ -43,3 +43,6 @@ CACHES["public_version"]["KEY_PREFIX"] = f"compact-portal-test-{os.getpid()}"  #
 # (tests/conftest.py, seal_certificate) and passes to the worker in the environment.
 PDF_SEAL_CERTIFICATE = env("PDF_SEAL_CERTIFICATE", default="")
 PDF_SEAL_KEY = env("PDF_SEAL_KEY", default="")
+# Documents issued on change (compact/documents/signals.py) only where a test asks for it
+# (tests/compact/test_document*.py): otherwise every compact a test builds would render PDFs.
+PDF_ISSUE_ON_CHANGE = False

@@ -65,9 +65,12 @@ def settle(agreement, worker):
 
 
 def test_signing_and_withdrawing_each_issue_a_new_edition_through_the_worker(
-    celery_worker, mailbox
+    celery_worker, mailbox, settings
 ):
+    # The suite turns the hook off (config/settings/test.py); this test is about it. This
+    # process queues the tasks (on commit), the worker runs them.
     agreement = build_compact()
+    settings.PDF_ISSUE_ON_CHANGE = True
     representative = RepresentativeFactory(
         organisation__name="Föreningen Nattviolen", user=UserFactory(email="ordf@example.org")
     )

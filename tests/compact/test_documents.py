@@ -38,6 +38,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def issue_on_change(settings):
+    """The suite turns the hook off (config/settings/test.py); these tests are about it."""
+    settings.PDF_ISSUE_ON_CHANGE = True
+
+
 def text_of(document: IssuedDocument) -> str:
     with document.file.open("rb") as file:
         reader = pypdf.PdfReader(io.BytesIO(file.read()))
