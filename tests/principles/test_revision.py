@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from compact.models import Agreement, ResigningInvitation, Signature
+from compact.models import Agreement, IssuedDocument, ResigningInvitation, Signature
 from compact.resigning import resigning_requeue_stuck, resigning_send_pending
 from compact.services import signature_sign_online
 from core.models import ActionRecord
@@ -292,9 +292,11 @@ def url(name, language, *args, query=""):
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_public_pages_show_each_version_with_its_own_signatories(
-    client, version1, official, language
+    client, version1, official, language, django_capture_on_commit_callbacks, settings
 ):
-    old_only = SignatureFactory(agreement=version1)
+    settings.PDF_ISSUE_ON_CHANGE = True  # the sealed PDFs issued as the adoption commits
+    with django_capture_on_commit_callbacks(execute=True):
+        old_only = SignatureFactory(agreement=version1)
     draft = agreement_draft_revision(agreement=version1, actor=official)
     # A draft is not public.
     assert client.get(url("principles:version", language, draft.pk)).status_code == 404
@@ -310,12 +312,19 @@ def test_public_pages_show_each_version_with_its_own_signatories(
             "text_en": "Wholly new wording",
         },
     )
-    version2 = agreement_adopt(draft=draft, adopted_on=datetime.date(2026, 5, 1), actor=official)
+    with django_capture_on_commit_callbacks(execute=True):
+        version2 = agreement_adopt(
+            draft=draft, adopted_on=datetime.date(2026, 5, 1), actor=official
+        )
     new_signer = SignatureFactory(agreement=version2)
 
     history = client.get(url("principles:history", language)).content.decode()
     assert "Version 2" in history and "Version 1" in history
     assert url("principles:differences", language, version2.pk) in history
+    # Each version's sealed PDF, issued when it was adopted (and again when superseded).
+    assert IssuedDocument.objects.filter(agreement=version2, language=language).exists()
+    assert url("compact:agreement_document", language, version2.pk) in history
+    assert url("compact:agreement_document", language, version1.pk) in history
 
     current = client.get(url("compact:signatories", language)).content.decode()
     assert new_signer.organisation.name in current
@@ -389,3 +398,36 @@ def test_the_officials_draft_and_adopt_in_the_back_office(client, version1, offi
     assert client.get(reverse("backoffice:versions")).status_code == 200
     # An adopted version's pages in the back office are gone: it is never edited.
     assert client.get(reverse("backoffice:draft", args=[draft.pk])).status_code == 404
+
+
+def test_version_text_and_the_officials_revision_pages_are_bounded(
+    client, official, django_assert_max_num_queries
+):
+    version1 = build_compact(version_label="1")
+    draft = agreement_draft_revision(agreement=version1, actor=official)
+    sign_in_with_second_factor(client, official)
+    pages = [
+        (url("principles:version", "sv", version1.pk), 10),  # signed in: +3 (session, user, perms)
+        (reverse("backoffice:versions"), 12),
+        (reverse("backoffice:draft", args=[draft.pk]), 12),
+        (reverse("backoffice:draft_differences", args=[draft.pk]), 12),
+    ]
+
+    def get_all():
+        for path, bound in pages:
+            with django_assert_max_num_queries(bound):
+                assert client.get(path).status_code == 200, path
+
+    get_all()
+    for _ in range(3):
+        principle = principle_save(
+            draft=draft, actor=official, values={"title_sv": "Ny princip", "title_en": ""}
+        )
+        for party in ("municipality", "sector", "both"):
+            commitment_save(
+                principle=principle,
+                actor=official,
+                values={"party": party, "text_sv": "Nytt åtagande", "text_en": ""},
+            )
+    SignatureFactory.create_batch(10, agreement=version1)
+    get_all()
