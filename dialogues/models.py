@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -170,13 +170,25 @@ class Meeting(LoggedModel):
             return None
         return max(self.capacity - self.registered_count(), 0)
 
+    def registration_closed_reason(self) -> str | None:
+        """Why no one can register now, for the person asking; None while registration is
+        open: published, before the deadline, and a place left or a waiting list. (Whether
+        a party of several fits is the registration service's question.)"""
+        if self.status == self.Status.CANCELLED:
+            return _("The meeting is cancelled.")
+        if self.status != self.Status.PUBLISHED:
+            return _("Registration for this meeting is not open.")
+        if timezone.now() >= self.registration_deadline:
+            deadline = formats.date_format(
+                timezone.localtime(self.registration_deadline), "DATETIME_FORMAT"
+            )
+            return _("Registration closed on %(deadline)s.") % {"deadline": deadline}
+        if self.places_left() == 0 and not self.waiting_list:
+            return _("The meeting is full.")
+        return None
+
     def registration_open(self) -> bool:
-        """Published, before the deadline, and a place left or a waiting list."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and timezone.now() < self.registration_deadline
-            and (self.places_left() != 0 or self.waiting_list)
-        )
+        return self.registration_closed_reason() is None
 
 
 class Invitation(models.Model):

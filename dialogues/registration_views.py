@@ -30,17 +30,6 @@ def _actor(request):
     return request.user if request.user.is_authenticated else None
 
 
-def _closed_reason(meeting: Meeting) -> str | None:
-    """Why no one can register now, or None."""
-    if meeting.status == Meeting.Status.CANCELLED:
-        return _("The meeting is cancelled.")
-    if meeting.registration_open():
-        return None
-    if meeting.places_left() == 0 and not meeting.waiting_list:
-        return _("The meeting is full.")
-    return _("Registration for this meeting is closed.")
-
-
 @public
 @never_cache
 def register(request, pk):
@@ -52,7 +41,7 @@ def register(request, pk):
         return render(request, "dialogues/register_bad_link.html", context, status=400)
     if invitation is None and not request.user.is_authenticated:
         return render(request, "dialogues/register_how.html", context)
-    if reason := _closed_reason(meeting):
+    if reason := meeting.registration_closed_reason():
         return render(request, "dialogues/register_closed.html", {**context, "reason": reason})
     form = RegistrationForm(request.POST or None, invitation=invitation, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,7 @@ or cancelling from the link in their confirmation; the action log records either
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -37,15 +37,9 @@ def _lock_meeting(meeting: Meeting) -> Meeting:
 
 
 def _ensure_open(meeting: Meeting) -> None:
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise RegistrationError(_("The meeting is cancelled."))
-    if meeting.status != Meeting.Status.PUBLISHED:
-        raise RegistrationError(_("Registration for this meeting is not open."))
-    if timezone.now() >= meeting.registration_deadline:
-        deadline = formats.date_format(
-            timezone.localtime(meeting.registration_deadline), "DATETIME_FORMAT"
-        )
-        raise RegistrationError(_("Registration closed on %(deadline)s.") % {"deadline": deadline})
+    """The caller holds the meeting's lock: the places left are counted now."""
+    if reason := meeting.registration_closed_reason():
+        raise RegistrationError(reason)
 
 
 def normalise_email(email: str) -> str:
@@ -64,8 +58,7 @@ def _status_for(meeting: Meeting, participants: int) -> str:
         return Registration.Status.REGISTERED
     if meeting.waiting_list:
         return Registration.Status.WAITING
-    if left == 0:
-        raise RegistrationError(_("The meeting is full."))
+    # Some places are left (_ensure_open refused a full meeting without a waiting list).
     raise RegistrationError(
         ngettext(
             "Only %(left)s place is left: register fewer people.",
