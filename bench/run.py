@@ -103,6 +103,16 @@ PAGES = [
         "organisations:profile",
         lambda seed: url("organisations:profile", "sv", pk=seed["organisation_pks"][2]),
     ),
+    ("principles:follow_ups", lambda seed: url("principles:follow_ups", "sv")),
+    ("principles:follow_up", lambda seed: url("principles:follow_up", "sv", year=2024)),
+    (
+        "principles:follow_up_party",
+        lambda seed: url("principles:follow_up_party", "sv", year=2024, party="sector"),
+    ),
+    (
+        "principles:follow_up_compare",
+        lambda seed: url("principles:follow_up_compare", "sv") + "?from=2023&to=2024",
+    ),
 ]
 
 # Signed-in pages, never cached: a label, who asks ("representative": the bench user who
@@ -118,6 +128,17 @@ SIGNED_IN_PAGES = [
     ("backoffice:organisations", "official", lambda seed: url("backoffice:organisations", "sv")),
     ("backoffice:signatures", "official", lambda seed: url("backoffice:signatures", "sv")),
     ("backoffice:log", "official", lambda seed: url("backoffice:log", "sv")),
+    ("backoffice:follow_ups", "official", lambda seed: url("backoffice:follow_ups", "sv")),
+    (
+        "backoffice:follow_up_record",
+        "official",
+        lambda seed: url(
+            "backoffice:follow_up_record",
+            "sv",
+            pk=seed["follow_up_draft_pk"],
+            principle=seed["principle_pks"][0],
+        ),
+    ),
 ]
 
 
@@ -402,14 +423,54 @@ def seed_database() -> dict:
 
     official = bench_users(organisations[0].pk)[1]
     seed_action_log(organisations[:ACTION_RECORDS], official)
+    seed_follow_ups(current, official)
     return seed_facts()
+
+
+FOLLOW_UP_YEARS = (2023, 2024)  # published; the next year's is a draft
+
+
+def seed_follow_ups(agreement, official) -> None:
+    """Two published follow-ups of the version in force and a draft, through the services
+    (every commitment and plan item with a status and an account)."""
+    from principles.followups import (
+        EntryChange,
+        entries_record,
+        follow_up_create,
+        follow_up_publish,
+    )
+    from principles.models import EntryStatus
+
+    statuses = EntryStatus.values
+    for offset, year in enumerate((*FOLLOW_UP_YEARS, FOLLOW_UP_YEARS[-1] + 1)):
+        follow_up = follow_up_create(actor=official, year=year, agreement=agreement)
+        for plan, entries in (
+            (False, follow_up.commitment_entries.order_by("pk")),
+            (True, follow_up.plan_item_entries.order_by("pk")),
+        ):
+            entries_record(
+                actor=official,
+                follow_up=follow_up,
+                plan=plan,
+                changes=[
+                    EntryChange(
+                        entry,
+                        statuses[(index + offset) % len(statuses)],
+                        account=_text(_SV_WORDS, index, 30),
+                        links="https://example.org/uppfoljning" if index % 5 == 0 else "",
+                    )
+                    for index, entry in enumerate(entries)
+                ],
+            )
+        if year in FOLLOW_UP_YEARS:
+            follow_up_publish(actor=official, follow_up=follow_up)
 
 
 def seed_facts() -> dict:
     """What PAGES need to know about the seeded database (also with --skip-setup)."""
     from compact.models import Agreement
     from organisations.models import ActivityArea, Organisation, Representative
-    from principles.models import Principle
+    from principles.models import FollowUp, Principle
 
     current = Agreement.objects.in_force().first()
     if current is None:
@@ -433,6 +494,9 @@ def seed_facts() -> dict:
         "public_signatories": current.signatures.public().values("organisation").distinct().count(),
         "organisations": Organisation.objects.count(),
         "represented_pk": represented.organisation_id,
+        "follow_up_draft_pk": FollowUp.objects.filter(status="draft")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
