@@ -118,6 +118,12 @@ def dashboard(request, organisation):
                 (s for s in signatures if s.agreement_id == on_agreement and not s.withdrawn_at),
                 None,
             ),
+            # Signed the version the one in force revised: invited to sign this one too.
+            "signed_previous": agreement is not None
+            and agreement.previous_id is not None
+            and any(
+                s.agreement_id == agreement.previous_id and not s.withdrawn_at for s in signatures
+            ),
             "pending_application": next(
                 (
                     a

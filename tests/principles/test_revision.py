@@ -431,3 +431,18 @@ def test_version_text_and_the_officials_revision_pages_are_bounded(
             )
     SignatureFactory.create_batch(10, agreement=version1)
     get_all()
+
+
+def test_a_signatory_of_the_version_before_is_asked_to_sign_the_new_one(client, version1, official):
+    representative = RepresentativeFactory(may_sign=True)
+    SignatureFactory(agreement=version1, organisation=representative.organisation)
+    version2 = adopt_version2(version1, official)
+    client.force_login(representative.user)
+    with translation.override("en"):
+        page = client.get(
+            reverse("organisations:dashboard", args=[representative.organisation.pk])
+        ).content.decode()
+        differences = reverse("principles:differences", args=[version2.pk])
+        sign = reverse("compact:sign", args=[representative.organisation.pk])
+    assert "Version 2 of the compact is not signed yet" in page
+    assert f'href="{differences}"' in page and f'href="{sign}"' in page
