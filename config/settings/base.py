@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% url %} remembered (core/templatetags/portal_builtins.py): the same answers.
+            "builtins": ["core.templatetags.portal_builtins"],
         },
     },
 ]
@@ -166,6 +168,8 @@ FILTERS_EMPTY_CHOICE_LABEL = _("Choose …")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's form renderer, with <select> written without a template per option (core/renderers.py).
+FORM_RENDERER = "core.renderers.PortalFormRenderer"
 
 # Whose service this is, shown on every page (core/identity.py): the public party, a link
 # to it, its logo (a static file, or none), the compact's contact (a function, not a
