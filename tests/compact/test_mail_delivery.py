@@ -4,7 +4,7 @@ from the test database and sends the mail over SMTP to aiosmtpd in this process.
 
 import datetime
 import time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -151,8 +151,12 @@ def test_invite_sends_one_link_that_makes_the_colleague_a_representative(
     assert mail.to == ["kollega@example.org"]
     assert mail.subject == f"You are invited to represent {ORGANISATION}"
     links = [line for line in mail.body.splitlines() if line.startswith(settings.SITE_URL)]
-    assert len(links) == 1
+    # The invitation, and sign-up that comes back to it (its `next`).
+    assert len(links) == 2
     path = urlsplit(links[0]).path
+    signup = urlsplit(links[1])
+    assert signup.path == "/en/accounts/signup/"
+    assert parse_qs(signup.query) == {"next": [path]}
     with translation.override("en"):  # the path's language prefix
         match = resolve(path)
     assert match.view_name == "organisations:accept_invitation"
