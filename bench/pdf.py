@@ -60,7 +60,7 @@ def bench_env() -> dict[str, str]:
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": f"{PG_ADMIN_URL}/{DB_NAME}",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -269,21 +269,27 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=3)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--skip-setup",
+        action="store_true",
+        help="reuse the database and the PDF of the last run: measure the download only",
+    )
     opts = parser.parse_args()
 
     env = bench_env()
     sys.path.insert(0, str(ROOT))
     load_before = os.getloadavg()
-    print(f"Database {DB_NAME}: creating, migrating, seeding {SIGNATORIES} signatories …")
-    recreate_database()
-    shutil.rmtree(MEDIA, ignore_errors=True)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=600,
-    )
+    if not opts.skip_setup:
+        print(f"Database {DB_NAME}: creating, migrating, seeding {SIGNATORIES} signatories …")
+        recreate_database()
+        shutil.rmtree(MEDIA, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=600,
+        )
     import django
 
     django.setup()
@@ -291,11 +297,16 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import translation
 
-    agreement_pk = seed()
-    print(f"Rendering the Swedish agreement PDF {opts.renders} times …")
-    rendered = render(agreement_pk, opts.renders)
-
     from compact.models import IssuedDocument
+
+    if opts.skip_setup:
+        last = json.loads(RESULTS.read_text())
+        rendered = {**last["render"], "document_pk": IssuedDocument.objects.latest("pk").pk}
+        agreement_pk = IssuedDocument.objects.get(pk=rendered["document_pk"]).agreement_id
+    else:
+        agreement_pk = seed()
+        print(f"Rendering the Swedish agreement PDF {opts.renders} times …")
+        rendered = render(agreement_pk, opts.renders)
 
     document = IssuedDocument.objects.get(pk=rendered["document_pk"])
     with document.file.open("rb") as file:

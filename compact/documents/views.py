@@ -8,20 +8,21 @@ queue its task and look again every few seconds (htmx), then open the PDF.
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+from redis import RedisError
 
 from compact.documents.forms import VerifyForm
 from compact.documents.issuing import application_form_is_current, verify_document
 from compact.models import Agreement, IssuedDocument, Signature
 from compact.tasks import issue_application_form_document, queue_certificate
 from core.access import public
-from core.public_cache import cached_public_page
+from core.public_cache import cached_public_page, content_version
 from core.security import client_address, security_event
 from organisations.access import for_organisation
 
@@ -47,6 +48,7 @@ def serve(document: IssuedDocument, filename: str) -> FileResponse:
     response["ETag"] = f'"{document.sha256}"'
     response["Last-Modified"] = document.issued_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
     response["X-Content-Type-Options"] = "nosniff"
+    response["X-Frame-Options"] = "DENY"
     return response
 
 
@@ -95,11 +97,19 @@ def agreement_document(request, agreement_pk):
     )
 
 
-@public
-def agreement_pdf(request, agreement_pk):
-    """The latest issued edition of the agreement PDF in this language. One query finds it
-    (a download costs little more than a static file: bench/pdf.py)."""
-    language = translation.get_language()
+def latest_agreement_edition(agreement_pk, language) -> IssuedDocument | None:
+    """The latest issued edition of a public version's agreement PDF: one query, or none,
+    from the public page cache (each process's memory, keyed by the content version that a
+    new edition replaces, as public pages are: core/public_cache.py)."""
+    key = None
+    if settings.PUBLIC_PAGE_CACHE:
+        try:
+            key = f"agreement-pdf:{content_version()}:{agreement_pk}:{language}"
+        except RedisError:
+            key = None
+        else:
+            if (cached := caches["public_pages"].get(key)) is not None:
+                return cached
     document = (
         IssuedDocument.objects.filter(
             kind=Kind.AGREEMENT, agreement_id=agreement_pk, language=language
@@ -110,10 +120,25 @@ def agreement_pdf(request, agreement_pk):
         .order_by("-issued_at", "-pk")
         .first()
     )
+    if key and document is not None:
+        caches["public_pages"].set(key, document, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return document
+
+
+def serve_agreement(document: IssuedDocument, language: str) -> FileResponse:
+    return serve(document, f"agreement-{document.agreement.version_label}-{language}.pdf")
+
+
+@public
+def agreement_pdf(request, agreement_pk):
+    """The latest issued edition of the agreement PDF in this language. (An issued edition
+    is usually served before the request gets here: compact.documents.middleware.)"""
+    language = translation.get_language()
+    document = latest_agreement_edition(agreement_pk, language)
     if document is None:
         _public_agreement(agreement_pk)  # a draft or no such version: 404
         return pending(request, title=_("The agreement as a PDF"))
-    return serve(document, f"agreement-{document.agreement.version_label}-{language}.pdf")
+    return serve_agreement(document, language)
 
 
 @public

@@ -10,7 +10,8 @@ import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -361,3 +362,19 @@ def test_the_prefilled_form_is_issued_by_a_task_and_served_when_current(
     Organisation.objects.filter(pk=organisation.pk).update(name="Nya namnet")
     response = client.get(url)
     assert "being prepared" in response.content.decode()
+
+
+def test_a_new_edition_is_served_at_once_with_the_page_cache_on(client, world, settings):
+    """The download's lookup is kept in the public page cache, keyed by the content version
+    that a new edition replaces: the next download is the new edition."""
+    settings.PUBLIC_PAGE_CACHE = True
+    agreement = world["agreement"]
+    first = issue_agreement(agreement, "en")
+    with translation.override("en"):
+        url = reverse("compact:agreement_pdf", args=[agreement.pk])
+    assert b"".join(client.get(url).streaming_content) == bytes_of(first)
+    with CaptureQueriesContext(connection) as queries:
+        assert b"".join(client.get(url).streaming_content) == bytes_of(first)
+    assert not [q for q in queries if "compact_issueddocument" in q["sql"]]
+    second = issue_agreement(agreement, "en", force=True)
+    assert b"".join(client.get(url).streaming_content) == bytes_of(second)
