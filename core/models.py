@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -146,14 +147,26 @@ class ActionRecord(models.Model):
 
     @property
     def summary(self) -> str:
-        """The record's data for people: a change as "old → new", other values as they are."""
+        """The record's data for people: a change as "field: old → new" (the field named as
+        its model names it, in the page's language), other values as they are."""
         parts = []
         for key, value in self.data.items():
             if isinstance(value, list) and len(value) == 2:
-                parts.append(f"{key}: {value[0]} → {value[1]}")
+                parts.append(f"{self._field_label(key)}: {value[0]} → {value[1]}")
             else:
                 parts.append(str(value))
         return "; ".join(parts)
+
+    def _field_label(self, key: str) -> str:
+        """The subject's field ``key`` by its verbose name; the key itself when the subject's
+        model has no such field (the content type comes from Django's cache: no query)."""
+        if self.content_type_id is None:
+            return key
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        try:
+            return str(model._meta.get_field(key).verbose_name)
+        except (AttributeError, FieldDoesNotExist):  # no model class, or no such field
+            return key
 
 
 _choice_labels = {}  # field -> {value: lazy label}, for fields with fixed choices

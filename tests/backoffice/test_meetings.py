@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from core.models import ActionRecord
 from dialogues.models import Meeting, Registration
+from dialogues.services.meetings import meeting_update
 from tests.factories import (
     MeetingFactory,
     OfficialFactory,
@@ -354,6 +355,19 @@ def test_meeting_page_shows_counts_actions_and_history(client, official):
     assert "Published the meeting" in content
     assert reverse("backoffice:meeting_cancel", args=[meeting.pk]) in content
     assert reverse("dialogues:meeting", args=[meeting.pk]) in content
+
+
+def test_meeting_history_names_the_changed_fields_in_the_pages_language(client, official):
+    meeting = MeetingFactory(place="Stadshuset, sal A")
+    meeting_update(meeting=meeting, actor=official, place="Folkets hus")
+
+    with translation.override("sv"):
+        swedish = client.get(reverse("backoffice:meeting", args=[meeting.pk])).content.decode()
+    english = client.get(reverse("backoffice:meeting", args=[meeting.pk])).content.decode()
+
+    assert "plats: Stadshuset, sal A → Folkets hus" in swedish
+    assert "place:" not in swedish
+    assert "place: Stadshuset, sal A → Folkets hus" in english
 
 
 def test_meeting_list_shows_upcoming_and_past_meetings_with_drafts(client, official):
