@@ -40,11 +40,13 @@ def test_officials_pages_are_bounded(client, django_assert_max_num_queries, url_
     sign_in_with_second_factor(client, official)
     with translation.override("sv"):
         url = reverse(url_name)
+    # 10 reads at most; the dashboard reads one more, the version in force (its due dates).
+    bound = 11 if url_name == "backoffice:dashboard" else 10
     grow(3)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(bound):
         assert client.get(url).status_code == 200
     grow(30)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(bound):
         assert client.get(url).status_code == 200
 
 
