@@ -45,7 +45,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import User
 from accounts.rules import is_official
@@ -56,6 +56,12 @@ from dialogues.calendar import meeting_event_ics, meeting_url
 from dialogues.models import Invitation, Meeting
 from dialogues.tokens import invitation_token
 from organisations.models import ActivityArea, Organisation
+
+# The portal's own reasons in Invitation.last_error (beside the mail servers' answers) are
+# kept in English, the catalogue's key, and shown in the reader's language by the page
+# ({% translate invitation.last_error %}); a worker has no reader's language.
+NOT_PUBLISHED = gettext_noop("Not sent: the meeting is no longer published.")
+STOPPED_EACH_TIME = gettext_noop("The sending stopped halfway each time it was tried.")
 
 MAX_PASTED_ADDRESSES = 10_000
 # How many malformed addresses an error names (the rest are counted).
@@ -628,7 +634,7 @@ def _fail_unsent(meeting: Meeting) -> None:
     sent, and say why."""
     Invitation.objects.filter(meeting=meeting, status=Invitation.Status.PENDING).update(
         status=Invitation.Status.FAILED,
-        last_error=str(_("Not sent: the meeting is no longer published.")),
+        last_error=NOT_PUBLISHED,
     )
 
 
@@ -670,7 +676,7 @@ def invitations_requeue_stuck() -> list[int]:
     # worker?) is not tried again by itself.
     stuck.filter(attempts__gte=settings.INVITATIONS_MAX_ATTEMPTS).update(
         status=Invitation.Status.FAILED,
-        last_error=str(_("The sending stopped halfway each time it was tried.")),
+        last_error=STOPPED_EACH_TIME,
     )
     stuck.update(status=Invitation.Status.PENDING)
     # Invitations of a meeting cancelled before they went out are not sent.

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from core.models import ActionRecord
 from dialogues.models import Invitation
+from dialogues.services.invitations import NOT_PUBLISHED, invitations_send_pending
 from organisations.models import Organisation
 from tests.factories import (
     ActivityAreaFactory,
@@ -203,6 +204,27 @@ def _invitations(meeting, prefix="", **states):
             for n in range(count)
         ]
     Invitation.objects.bulk_create(rows)
+
+
+def test_the_portals_own_reasons_for_a_failure_read_in_the_pages_language(official_client, meeting):
+    """A worker has no reader: it writes the portal's reason in the catalogue's English, and
+    the page says it in the official's language; a mail server's answer stays as it came."""
+    _invitations(meeting, failed=1)
+    Invitation.objects.create(meeting=meeting, email="kvar@example.org")
+    meeting.status = "cancelled"
+    meeting.cancellation_reason = "Sjukdom"
+    meeting.save()
+    invitations_send_pending(meeting_pk=meeting.pk)  # the worker's: not sent, and why
+    assert Invitation.objects.get(email="kvar@example.org").last_error == NOT_PUBLISHED
+
+    with translation.override("sv"):
+        swedish = official_client.get(progress_url(meeting)).content.decode()
+    english = official_client.get(progress_url(meeting)).content.decode()
+
+    assert "Inte skickad: mötet är inte längre publicerat." in swedish
+    assert NOT_PUBLISHED not in swedish
+    assert NOT_PUBLISHED in english
+    assert "550 5.1.1 No such user" in swedish
 
 
 def test_progress_page_polls_while_invitations_wait(official_client, meeting):
