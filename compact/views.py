@@ -24,7 +24,7 @@ from organisations.models import Organisation
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def home(request):
     agreement = (
         Agreement.objects.in_force()
@@ -89,11 +89,11 @@ class SignatoryList(ForgivingPaginationMixin, FilterView):
         )
 
 
-signatory_list = public(cached_public_page(SignatoryList.as_view()))
+signatory_list = public(cached_public_page(content_for_everyone=True)(SignatoryList.as_view()))
 
 
 @public
-@cached_public_page
+@cached_public_page(same_for_everyone=True)
 def signatory_csv(request):
     """Exactly what the list shows under the same filters, as CSV."""
     agreement = chosen_version(request)

@@ -15,6 +15,18 @@ A version is a fresh token, never a counter, so a Redis that restarts empty cann
 back an old version with its old pages. If Redis cannot be reached, pages are rendered
 uncached and a change is still saved (the failed bump is logged); pages also expire after
 PUBLIC_PAGE_CACHE_SECONDS, which bounds staleness in that one failure.
+
+A signed-in person never gets a cached page, but two kinds of view share more with them:
+
+- ``cached_public_page(same_for_everyone=True)``: the response names no one (the CSV); it
+  comes from the page cache for every visitor, signed in or not.
+- ``cached_public_page(content_for_everyone=True)``: the page is the same for every visitor
+  but for the parts base.html marks ``{% per_visitor %}`` (the account menu with its CSRF
+  token, the messages): tests/config/test_public_cache.py renders each such page for
+  several people and compares. The first rendering keeps the page with those parts left
+  out (``{% public_content %}``), keyed like the pages by the content version, the language
+  and the path, so it changes with the data as they do; the next signed-in request of the
+  path renders only the visitor's parts into it, without calling the view.
 """
 
 import logging
@@ -74,21 +86,79 @@ def invalidate_public_pages_on_change(*models):
             )
 
 
-def _cacheable(request) -> bool:
+def _cacheable(request, anyone=False) -> bool:
     return (
         settings.PUBLIC_PAGE_CACHE
         and request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and (
+            anyone
+            or (
+                settings.SESSION_COOKIE_NAME not in request.COOKIES
+                and "messages" not in request.COOKIES
+            )
+        )
     )
 
 
-def cached_public_page(view):
-    """Serve the view's 200 responses from the page cache for anonymous visitors."""
+CONTENT_KEY_ATTRIBUTE = "public_content_key"  # on the request; read by {% public_content %}
+
+
+def _content_key(request) -> str | None:
+    if not (settings.PUBLIC_PAGE_CACHE and request.method == "GET"):
+        return None
+    try:
+        version = content_version()
+    except RedisError:
+        logger.warning("Public page cache: Redis unreachable, rendering uncached.")
+        return None
+    return f"content:{version}:{get_language()}:{request.get_full_path()}"
+
+
+SHARED_PAGE_ATTRIBUTE = "public_shared_page"  # set by {% public_content %} as it renders
+
+
+def _with_shared_content(view, request, *args, **kwargs):
+    key = _content_key(request)
+    if key is None:
+        return view(request, *args, **kwargs)
+    pages = caches["public_pages"]
+    shared = pages.get(key)
+    if shared is not None:
+        from core.templatetags.portal import fill_shared_page  # core's tags import this module
+
+        html = fill_shared_page(shared, request)
+        if html is not None:
+            return HttpResponse(html)
+    setattr(request, CONTENT_KEY_ATTRIBUTE, key)
+    try:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and hasattr(response, "render"):
+            response.render()  # a class-based view's TemplateResponse: render it now
+    finally:
+        delattr(request, CONTENT_KEY_ATTRIBUTE)  # an error page is not this page
+    shared = getattr(request, SHARED_PAGE_ATTRIBUTE, None)
+    if shared is not None and response.status_code == 200:
+        pages.set(key, shared, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return response
+
+
+def cached_public_page(view=None, *, content_for_everyone=False, same_for_everyone=False):
+    """Serve the view's 200 responses from the page cache for anonymous visitors (for every
+    visitor with ``same_for_everyone``); with ``content_for_everyone``, a signed-in person
+    gets the page kept for everyone with their own parts rendered in (see the module). Only
+    for public views: a kept page is served without calling the view."""
+    if view is None:
+        return lambda view: cached_public_page(
+            view,
+            content_for_everyone=content_for_everyone,
+            same_for_everyone=same_for_everyone,
+        )
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _cacheable(request):
+        if not (_cacheable(request) or (same_for_everyone and _cacheable(request, anyone=True))):
+            if content_for_everyone:
+                return _with_shared_content(view, request, *args, **kwargs)
             return view(request, *args, **kwargs)
         try:
             version = content_version()

@@ -254,7 +254,7 @@ def accept_invitation(request, token):
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def profile(request, pk):
     """An organisation's public page: public fields only, and its signatures of the compact."""
     organisation = get_object_or_404(

@@ -12,7 +12,7 @@ from principles.revision import agreement_differences
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def principle_list(request):
     agreement = Agreement.objects.current_or_404()
     principles = agreement.principles.annotate(commitment_count=Count("commitments"))
@@ -24,7 +24,7 @@ def principle_list(request):
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def principle_detail(request, pk):
     principle = get_object_or_404(
         Principle.objects.in_force().select_related("agreement").prefetch_related("commitments"),
@@ -49,7 +49,7 @@ def principle_detail(request, pk):
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def party_commitments(request, party):
     if party not in Party.values:
         raise Http404("No such party.")
@@ -70,7 +70,7 @@ def party_commitments(request, party):
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def development_areas(request):
     agreement = Agreement.objects.current_or_404()
     areas = DevelopmentArea.objects.filter(agreement=agreement).prefetch_related("plan_items")

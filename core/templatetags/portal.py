@@ -1,11 +1,18 @@
+import itertools
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
 from django.forms import widgets
+from django.template import engines
+from django.template.context import make_context
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, override
+
+from core.public_cache import CONTENT_KEY_ATTRIBUTE, SHARED_PAGE_ATTRIBUTE
 
 register = template.Library()
 
@@ -111,3 +118,122 @@ def form_field(field):
         errors,
         help_text,
     )
+
+
+_HOLES = "portal.public_content.holes"  # in the render context while a page is shared
+_KEPT = "portal_kept_page"  # on the request while fill_shared_page() fills a kept page
+_HOLE = re.compile("\x00hole:(\\d+)\x00")
+_hole_ids = itertools.count()
+
+
+class PublicContentNode(template.Node):
+    """See public_content()."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.holes = {hole.hole_id: hole for hole in nodelist.get_nodes_by_type(PerVisitorNode)}
+
+    def render(self, context):
+        request = context.get("request")
+        kept = getattr(request, _KEPT, None)
+        if kept is not None:  # fill_shared_page()
+            html = self.fill(kept, context)
+            if html is None:
+                raise _NotThisTemplate
+            return html
+        if getattr(request, CONTENT_KEY_ATTRIBUTE, None) is None:
+            return self.nodelist.render(context)
+        filled = {}
+        context.render_context[_HOLES] = (self.holes, filled)
+        try:
+            shared = str(self.nodelist.render(context))
+        finally:
+            del context.render_context[_HOLES]
+        # Kept by core.public_cache if the view answers 200.
+        setattr(request, SHARED_PAGE_ATTRIBUTE, (self.origin.template_name, shared))
+        return self.fill(shared, context, filled)
+
+    def fill(self, shared, context, filled=None):
+        """The shared page with each visitor's part rendered in; None if it names a part
+        this template does not have (it was kept from another compilation of it)."""
+        filled = {} if filled is None else filled
+        parts = _HOLE.split(shared)  # text, hole id, text, hole id, …, text
+        for i in range(1, len(parts), 2):
+            hole_id = int(parts[i])
+            if hole_id not in filled:
+                if hole_id not in self.holes:
+                    return None
+                filled[hole_id] = self.holes[hole_id].nodelist.render(context)
+            parts[i] = filled[hole_id]
+        return mark_safe("".join(parts))  # noqa: S308 — the templates' own output
+
+
+class _NotThisTemplate(Exception):
+    pass
+
+
+def fill_shared_page(shared, request):
+    """A page kept by core.public_cache for everyone, with this visitor's parts rendered in
+    (with the context processors' variables: the user, the CSRF token, the messages…):
+    the template that kept it is rendered with the kept page in place of what is inside
+    ``{% public_content %}``. None when it cannot be (not the template that kept it)."""
+    template_name, html = shared
+    backend = engines["django"]
+    compiled = backend.get_template(template_name).template
+    context = make_context({}, request, autoescape=backend.engine.autoescape)
+    setattr(request, _KEPT, html)
+    try:
+        return compiled.render(context)
+    except _NotThisTemplate:
+        return None
+    finally:
+        delattr(request, _KEPT)
+
+
+class PerVisitorNode(template.Node):
+    """See per_visitor()."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.hole_id = next(_hole_ids)
+
+    def render(self, context):
+        html = self.nodelist.render(context)
+        sharing = context.render_context.get(_HOLES)
+        if sharing is None:
+            return html
+        holes, filled = sharing
+        if self.hole_id not in holes:
+            raise template.TemplateSyntaxError(
+                "{% per_visitor %} belongs in the template that has {% public_content %}."
+            )
+        filled[self.hole_id] = html
+        return f"\x00hole:{self.hole_id}\x00"
+
+
+@register.tag
+def public_content(parser, token):
+    """``{% public_content %}…{% endpublic_content %}`` around the page (base.html), with the
+    parts that are the visitor's own in ``{% per_visitor %}…{% endper_visitor %}`` (the
+    account menu with its CSRF token, the messages).
+
+    On a page whose view is ``cached_public_page(content_for_everyone=True)`` the page
+    around those parts is the same for every visitor: core/public_cache.py keeps it,
+    keyed by the content version, the language and the path, and the next visitor gets it
+    with only their own parts rendered, in a context of the context processors' variables
+    alone (the user, perms, csrf_token, messages, request…: not the view's, nor those of a
+    ``{% with %}`` or ``{% for %}`` around them). On any other page everything is rendered
+    as usual. Anything that differs from visitor to visitor (the
+    user, permissions, a CSRF token, a CSP nonce, messages) belongs in a ``per_visitor``."""
+    nodelist = parser.parse(("endpublic_content",))
+    parser.delete_first_token()
+    return PublicContentNode(nodelist)
+
+
+@register.tag
+def per_visitor(parser, token):
+    """``{% per_visitor %}…{% endper_visitor %}``: rendered for each visitor, also inside a
+    shared page (see public_content)."""
+    nodelist = parser.parse(("endper_visitor",))
+    parser.delete_first_token()
+    return PerVisitorNode(nodelist)

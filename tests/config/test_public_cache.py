@@ -1,5 +1,7 @@
 """The public page cache serves anonymous visitors, and never a page older than the data."""
 
+import re
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -129,3 +131,205 @@ def test_a_redis_that_lost_its_version_does_not_bring_old_pages_back(client, com
     SignatureFactory(organisation=OrganisationFactory(name="Efter omstart-föreningen"))
     caches["public_version"].delete(VERSION_KEY)
     assert "Efter omstart-föreningen" in client.get(url).content.decode()
+
+
+# A signed-in person's page: rendered for them, the content shared (content_for_everyone).
+
+
+def _content_keys():
+    cache = caches["public_pages"]
+    return [key for key in cache._cache if ":content:" in key]  # LocMemCache's own keys
+
+
+def _cached_content(path):
+    """The page kept for `path` (the one current version, language sv), with a marker where
+    each visitor's own part goes."""
+    from core.public_cache import content_version
+
+    kept = caches["public_pages"].get(f"content:{content_version()}:sv:{path}")
+    return kept and kept[1]  # (the template that keeps it, the page)
+
+
+_NONCE = re.compile(r' nonce="[^"]*"')
+
+
+def _shared_parts(shared):
+    """The shared page's text between the visitors' own parts."""
+    return [part for i, part in enumerate(re.split("\x00hole:(\\d+)\x00", shared)) if i % 2 == 0]
+
+
+def _in_order(parts, html):
+    """Each part is in the page, in this order (else ValueError). CSP nonces aside: a page
+    kept in the cache keeps the nonce of its first rendering, as the anonymous pages do; a
+    page served from the cache sends no nonce in its header, and its scripts are our own
+    files, which the policy allows ('self')."""
+    parts, html = [_NONCE.sub("", part) for part in parts], _NONCE.sub("", html)
+    at = 0
+    for part in parts:
+        at = html.index(part, at) + len(part)
+
+
+def _content_pages(compact, organisation):
+    principle = compact.principles.first()
+    return [
+        reverse("compact:home"),
+        reverse("principles:list"),
+        reverse("principles:detail", args=[principle.pk]),
+        reverse("principles:party", args=["municipality"]),
+        reverse("principles:development_areas"),
+        reverse("compact:signatories"),
+        reverse("compact:signatories") + "?kind=association&sort=-date",
+        reverse("organisations:profile", args=[organisation.pk]),
+    ]
+
+
+def test_content_shared_with_signed_in_visitors_names_no_one(client, compact, settings):
+    """The content one person's page put in the cache is, character for character, what
+    anyone else's page shows freshly rendered (anonymous, a representative of the organisation
+    shown, an official), and names none of them."""
+    from tests.factories import OfficialFactory
+
+    rep = RepresentativeFactory(organisation__name="Visad förening")
+    SignatureFactory(organisation=rep.organisation)
+    official = OfficialFactory()
+    other = RepresentativeFactory()
+    for path in _content_pages(compact, rep.organisation):
+        client.force_login(other.user)
+        page = client.get(path)
+        assert page.status_code == 200, path
+        shared = _cached_content(path)
+        assert shared and shared.count("\x00") == 4, path  # the account menu, the messages
+        parts = _shared_parts(shared)
+        _in_order(parts, page.content.decode())
+        settings.PUBLIC_PAGE_CACHE = False  # each person's page rendered afresh
+        for user in (rep.user, official, None):
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            _in_order(parts, client.get(path).content.decode())
+        settings.PUBLIC_PAGE_CACHE = True
+        for user in (rep.user, official, other.user):
+            assert user.email not in shared, path
+
+
+def test_a_signed_in_visitor_gets_their_own_page_around_the_shared_content(client, compact):
+    one, two = RepresentativeFactory(), RepresentativeFactory()
+    url = reverse("principles:list")
+    client.force_login(one.user)
+    assert one.user.email in client.get(url).content.decode()
+    client.force_login(two.user)
+    page = client.get(url).content.decode()
+    assert two.user.email in page
+    assert one.user.email not in page
+
+
+def test_shared_content_changes_with_the_data(client, compact):
+    client.force_login(RepresentativeFactory().user)
+    principle = compact.principles.first()
+    url = reverse("principles:detail", args=[principle.pk])
+    listing = reverse("principles:list")
+    client.get(url)
+    client.get(listing)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(listing)
+    principle.title_sv = "En ny rubrik, signerad in"
+    principle.save()
+    assert "En ny rubrik, signerad in" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as fresh:
+        assert "En ny rubrik, signerad in" in client.get(listing).content.decode()
+    assert len(cached) < len(fresh)  # the kept content did not read the principles
+
+    signatories = reverse("compact:signatories")
+    assert "Alldeles ny förening" not in client.get(signatories).content.decode()
+    SignatureFactory(organisation=OrganisationFactory(name="Alldeles ny förening"))
+    assert "Alldeles ny förening" in client.get(signatories).content.decode()
+    home = client.get(reverse("compact:home")).content.decode()
+    count = compact.signatures.public().count()
+    assert f"{count} organisationer har undertecknat" in home
+
+
+def test_shared_content_is_kept_per_language_and_path(client, compact):
+    client.force_login(RepresentativeFactory().user)
+    sv = client.get("/sv/principles/").content.decode()
+    en = client.get("/en/principles/").content.decode()
+    assert "Principer" in sv and "Principles" in en
+    assert client.get("/sv/signatories/?kind=foundation").status_code == 200
+    assert client.get("/sv/signatories/").status_code == 200
+    filtered = _cached_content("/sv/signatories/?kind=foundation")
+    assert filtered and filtered != _cached_content("/sv/signatories/")
+
+
+def test_an_error_page_is_not_kept_as_content(client, compact):
+    client.force_login(RepresentativeFactory().user)
+    before = set(_content_keys())
+    assert client.get(reverse("principles:detail", args=[999999])).status_code == 404
+    assert set(_content_keys()) == before
+
+
+def test_pages_not_for_everyone_keep_no_content(client, compact):
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    dashboard = reverse("organisations:dashboard", args=[rep.organisation.pk])
+    assert client.get(dashboard).status_code == 200
+    assert _content_keys() == []
+
+
+def test_signed_in_without_redis_the_page_is_rendered(client, compact, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "public_version": {
+            **settings.CACHES["public_version"],
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        },
+    }
+    client.force_login(RepresentativeFactory().user)
+    assert client.get(reverse("principles:list")).status_code == 200
+    assert _content_keys() == []
+
+
+def test_the_csv_comes_from_the_cache_signed_in_too(client, compact):
+    url = reverse("compact:signatories_csv")
+    client.force_login(RepresentativeFactory().user)
+    first = client.get(url).content
+    with CaptureQueriesContext(connection) as queries:
+        signed_in = client.get(url)
+    assert signed_in.content == first
+    assert not [q for q in queries if "compact_signature" in q["sql"]]
+    client.logout()
+    assert client.get(url).content == first  # the same file for anyone
+    client.force_login(RepresentativeFactory().user)
+    SignatureFactory(organisation=OrganisationFactory(name="CSV inloggad-föreningen"))
+    assert "CSV inloggad-föreningen" in client.get(url).content.decode("utf-8-sig")
+
+
+def test_a_kept_page_is_served_without_the_view(client, compact):
+    """The second signed-in request reads the session and the user, and no content."""
+    client.force_login(RepresentativeFactory().user)
+    principle = compact.principles.first()
+    url = reverse("principles:detail", args=[principle.pk])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second["Content-Type"] == first["Content-Type"]
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')  # masked anew each time
+    assert token.sub("", _NONCE.sub("", second.content.decode())) == token.sub(
+        "", _NONCE.sub("", first.content.decode())
+    )
+    tables = " ".join(q["sql"] for q in queries)
+    assert "principles_" not in tables and "compact_" not in tables
+
+
+def test_a_visitors_message_shows_on_a_kept_page(client, compact):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    client.force_login(RepresentativeFactory().user)
+    url = reverse("principles:list")
+    client.get(url)  # kept
+    message = Message(constants.SUCCESS, "Ett meddelande bara till dig")
+    client.cookies["messages"] = CookieStorage(HttpRequest())._encode([message])
+    assert "Ett meddelande bara till dig" in client.get(url).content.decode()
+    assert "Ett meddelande bara till dig" not in client.get(url).content.decode()  # shown once
