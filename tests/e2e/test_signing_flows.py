@@ -71,7 +71,8 @@ def test_flow_1_sign_up_register_sign_verify_and_appear_on_the_list(page, compac
     page.goto(confirm_url)
     assert_no_axe_violations(page)
     submit(page)
-    sign_in(page, "ordforande@example.org", PASSWORD)
+    # Confirmed in the browser that signed up: signed in, and told what to do next.
+    assert page.url.endswith("/sv/start/")
 
     # Register the organisation.
     page.goto("/sv/organisations/register/")
