@@ -142,7 +142,6 @@ def _signer():
             )
             if signer is None:
                 raise SealNotConfigured(f"The seal's key or certificate could not be read ({key}).")
-            _loaded.clear()
             _loaded[stamp] = signer
         return signer
 
@@ -153,8 +152,17 @@ def seal_certificate():
 
 
 def is_test_seal() -> bool:
-    """Is the configured certificate a test certificate made by ``create_test_certificate``?"""
-    return TEST_SEAL_MARK in seal_certificate().subject.human_friendly
+    """Is the configured certificate a test certificate made by ``create_test_certificate``?
+    Read with ``cryptography`` (cheap: a web process need not load pyHanko to know)."""
+    from cryptography import x509
+
+    certificate, _key = _ensure_files()
+    stamp = ("test", certificate, certificate.stat().st_mtime_ns)
+    with _lock:
+        if stamp not in _loaded:
+            subject = x509.load_pem_x509_certificate(certificate.read_bytes()).subject
+            _loaded[stamp] = TEST_SEAL_MARK in subject.rfc4514_string()
+        return _loaded[stamp]
 
 
 def seal_pdf(
