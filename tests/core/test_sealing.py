@@ -12,6 +12,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from core import sealing
 
+pytestmark = pytest.mark.usefixtures("english")  # the reasons read in English
+
 
 @pytest.fixture(scope="module")
 def plain_pdf() -> bytes:
