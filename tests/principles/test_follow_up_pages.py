@@ -261,3 +261,16 @@ def test_a_representative_of_an_organisation_that_has_not_signed_is_told(client,
 
     assert response.status_code == 200
     assert "takes accounts from organisations that have signed" in text(response)
+
+
+def test_a_correction_reaches_the_cached_public_page(client, compact, settings):
+    """The page cache serves the public; adding a correction bumps its content version."""
+    settings.PUBLIC_PAGE_CACHE = True
+    official = OfficialFactory()
+    follow_up = build_follow_up(compact, 2025, official=official)
+    address = url("principles:follow_up", "en", 2025)
+    assert "Rättelse efteråt." not in text(client.get(address))
+
+    correction_add(actor=official, follow_up=follow_up, text="Rättelse efteråt.")
+
+    assert "Rättelse efteråt." in text(client.get(address))
