@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -189,6 +189,7 @@ class SendingResult:
     sent: int = 0
     failed: int = 0
     deferred: int = 0
+    retry_in: float | None = None  # seconds until rows refused for a while may be tried again
     connection_error: str = ""
 
 
@@ -231,7 +232,27 @@ def resigning_send_pending(*, agreement_pk: int, batch_size: int = 100) -> Sendi
             result.connection_error = _describe(error)
         finally:
             _release(untried, result.connection_error)
+    result.retry_in = next_retry_in(agreement_pk)
     return result
+
+
+def next_retry_in(agreement_pk: int) -> float | None:
+    """Seconds until the first waiting row of the version may be tried (0: now), None if
+    none waits."""
+    waiting = (
+        ResigningInvitation.objects.filter(agreement_id=agreement_pk, status=Status.PENDING)
+        .order_by()
+        .values("attempts")
+        .annotate(last=Min("sending_since"))
+    )
+    now = timezone.now()
+    ready_at = [
+        row["last"] + retry_delay(row["attempts"]) if row["attempts"] and row["last"] else now
+        for row in waiting
+    ]
+    if not ready_at:
+        return None
+    return max((min(ready_at) - now).total_seconds(), 0.0)
 
 
 def resigning_requeue_stuck() -> list[int]:

@@ -155,8 +155,13 @@ def send_resigning_invitations(self, agreement_pk: int) -> dict:
     from compact.resigning import resigning_send_pending, retry_delay
 
     result = resigning_send_pending(agreement_pk=agreement_pk)
-    if not self.request.is_eager and result.connection_error and self.request.retries < 3:
-        raise self.retry(countdown=retry_delay(self.request.retries + 1).total_seconds())
+    if not self.request.is_eager:  # in-process (make run), nothing waits to be retried
+        if result.connection_error:
+            # A few times (30 s, 2 and 8 minutes); a longer outage is the periodic requeue's.
+            if self.request.retries < 3:
+                raise self.retry(countdown=retry_delay(self.request.retries + 1).total_seconds())
+        elif result.retry_in is not None:  # refused for a while: again when their wait is over
+            raise self.retry(countdown=max(result.retry_in, 1.0))
     return {"sent": result.sent, "failed": result.failed, "deferred": result.deferred}
 
 

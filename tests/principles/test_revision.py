@@ -272,6 +272,8 @@ def test_a_refused_message_waits_and_a_dead_workers_rows_are_taken_back(version1
         version2 = adopt_version2(version1, official)
         result = resigning_send_pending(agreement_pk=version2.pk)
     assert result.deferred == 5 and result.sent == 0
+    # The sending task is queued again for when their wait is over (1 s in the tests).
+    assert 0 < result.retry_in <= 1
     rows = ResigningInvitation.objects.filter(agreement=version2)
     assert set(rows.values_list("status", "attempts")) == {("pending", 1)}
     # A worker died holding the rows: the requeue takes them back and sends them.
