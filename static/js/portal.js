@@ -1,4 +1,22 @@
 // The portal's own behaviour, loaded on every page (CSP: a static file, no inline script).
+// Bootstrap's own script is not loaded: the menu button below is all the pages used of it.
+
+// The menu button on a narrow screen opens and closes the main menu (Escape closes it).
+for (const button of document.querySelectorAll("[data-menu-toggle]")) {
+  const menu = document.getElementById(button.getAttribute("aria-controls"));
+  const toggle = (open) => {
+    button.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("show", open);
+  };
+  button.addEventListener("click", () => toggle(button.getAttribute("aria-expanded") !== "true"));
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      toggle(false);
+      button.focus();
+    }
+  });
+}
+
 // After a form is sent back with errors, focus moves to the summary of them at the top, so
 // a screen reader reads it first and a keyboard user starts there; its links lead to the
 // fields. A link to a field focuses the field (not only scrolls to it).

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from compact.models import Agreement
-from core.identity import check_palette, contrast_ratio, palette_problems
+from core.identity import DEFAULT_PALETTE, check_palette, contrast_ratio, palette_problems
 from tests.factories import (
     AgreementFactory,
     OfficialFactory,
@@ -91,6 +91,15 @@ def test_the_palette_reaches_the_pages_as_css_custom_properties(client, settings
     assert "--portal-primary:#5a1e6e;" in css
     assert "--portal-primary-rgb:90,30,110;" in css
     assert "--portal-surface:#f5eef7" in css
+
+
+def test_the_default_palette_needs_no_stylesheet_of_its_own(client, settings):
+    css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    for key, value in DEFAULT_PALETTE.items():
+        assert f"--portal-{key.replace('_', '-')}: {value};" in css
+    assert settings.PORTAL_IDENTITY["palette"] == DEFAULT_PALETTE
+
+    assert "identity.css" not in html(client.get(url("core:join", "sv")))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

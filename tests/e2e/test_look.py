@@ -38,7 +38,8 @@ def test_on_a_phone_the_header_is_compact_and_the_menu_holds_account_and_languag
 def test_the_main_navigation_marks_the_current_page(page, compact):
     page.goto("/sv/signatories/")
 
-    current = page.get_by_role("navigation", name="Huvudmeny").locator("[aria-current]")
+    main_nav = page.get_by_role("navigation", name="Huvudmeny")
+    current = main_nav.get_by_role("list").first.locator("[aria-current]")
     expect(current).to_have_count(1)
     expect(current).to_have_text("Undertecknare")
 
