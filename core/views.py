@@ -15,7 +15,7 @@ def ping(request):
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def accessibility(request):
     """The accessibility statement (tillgänglighetsredogörelse), after DIGG's model."""
     assessed_on = date.fromisoformat(settings.PORTAL_IDENTITY["accessibility_assessed_on"])
@@ -23,7 +23,7 @@ def accessibility(request):
 
 
 @public
-@cached_public_page
+@cached_public_page  # not for everyone alike: it tells a signed-in person what to do next
 def how_to_join(request):
     """The three ways an organisation joins the compact: online, in writing, at a forum."""
     return render(request, "core/how_to_join.html")

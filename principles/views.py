@@ -89,7 +89,7 @@ def _public_version(pk) -> Agreement:
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def history(request):
     """Every public version, newest first: adopted and superseded on, how many organisations
     signed it, its text, what changed from the one before, its sealed PDF once issued."""
@@ -127,7 +127,7 @@ def _document_url(agreement) -> str:
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def version_text(request, pk):
     """A version's principles with their commitments, as adopted (in force or superseded)."""
     agreement = _public_version(pk)

@@ -180,6 +180,9 @@ def _content_pages(compact, organisation):
         reverse("compact:signatories"),
         reverse("compact:signatories") + "?kind=association&sort=-date",
         reverse("organisations:profile", args=[organisation.pk]),
+        reverse("principles:history"),
+        reverse("principles:version", args=[compact.pk]),
+        reverse("core:accessibility"),
     ]
 
 
