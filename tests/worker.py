@@ -176,6 +176,9 @@ class CeleryWorker:
                     "--without-gossip",
                     "--without-mingle",
                     "--without-heartbeat",
+                    # Content type ids change with each flushed test database.
+                    "--include",
+                    "tests.worker_hooks",
                 ],
                 cwd=settings.BASE_DIR,
                 env=self.env,

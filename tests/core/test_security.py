@@ -303,6 +303,8 @@ def test_production_cookies_are_host_only():
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/compact_portal",
         "SITE_URL": "https://portal.example.org",
         "SECURITY_CONTACT": "mailto:security@portal.example.org",
+        "PDF_SEAL_CERTIFICATE": "/run/seal/certificate.pem",
+        "PDF_SEAL_KEY": "/run/seal/key.pem",
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
