@@ -5,6 +5,7 @@ verification page and `manage.py verify_pdf`."""
 import hashlib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pypdf
 import pytest
@@ -15,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature as validate_in_this_thread
 from pyhanko_certvalidator import ValidationContext
 
 from compact.documents.issuing import (
@@ -37,6 +38,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def validate_pdf_signature(*args):
+    """pyHanko's validation runs an event loop of its own: in a thread, whatever an earlier
+    test left running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate_in_this_thread, *args).result()
 
 
 @pytest.fixture(autouse=True)

@@ -3,16 +3,24 @@ else (changed, re-saved, sealed by someone else, encrypted, cut short, not a PDF
 with a reason, and never raises."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pypdf
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature as validate_in_this_thread
 from pyhanko_certvalidator import ValidationContext
 
 from core import sealing
 
 pytestmark = pytest.mark.usefixtures("english")  # the reasons read in English
+
+
+def validate_pdf_signature(*args):
+    """pyHanko's validation runs an event loop of its own: in a thread, whatever an earlier
+    test left running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate_in_this_thread, *args).result()
 
 
 @pytest.fixture(scope="module")
