@@ -39,8 +39,6 @@ def home(request):
     return render(request, "compact/home.html", context)
 
 
-def public_signatures(agreement):
-    """The version's public signatures, with what the list and the CSV show."""
 def chosen_version(request) -> Agreement:
     """The version whose signatories a list shows: ``?version=`` (any public version), by
     default the one in force."""
@@ -55,6 +53,8 @@ def chosen_version(request) -> Agreement:
     return Agreement.objects.current_or_404()
 
 
+def public_signatures(agreement):
+    """The version's public signatures, with what the list and the CSV show."""
     return (
         agreement.signatures.listed()
         .select_related("organisation")
