@@ -255,10 +255,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dialogues.tasks.requeue_stuck_invitations",
         "schedule": 60.0,
     },
+    # Invitations to sign a newly adopted version, left half-sent or never queued.
+    "requeue-stuck-resigning-invitations": {
+        "task": "compact.tasks.requeue_stuck_resigning_invitations",
+        "schedule": 60.0,
+    },
     # Reminders to people with a place, MEETING_REMINDER_DAYS before (each sent once).
     "meeting-reminders": {
         "task": "dialogues.tasks.send_meeting_reminders",
         "schedule": 15 * 60.0,
+    },
+    # The sealed PDFs issued again where what they show changed unnoticed (the principles).
+    "issue-changed-documents": {
+        "task": "compact.tasks.issue_changed_documents",
+        "schedule": 60 * 60.0,
     },
     # The officials reminded DUE_REMINDER_DAYS ahead of the next follow-up and revision
     # of the version in force (daily; each due date once).
@@ -271,11 +281,6 @@ CELERY_BEAT_SCHEDULE = {
     "officials-digest": {
         "task": "backoffice.tasks.send_officials_digest",
         "schedule": crontab(hour=env.int("OFFICIALS_DIGEST_HOUR", default=7), minute=0),
-    },
-    # The sealed PDFs issued again where what they show changed unnoticed (the principles).
-    "issue-changed-documents": {
-        "task": "compact.tasks.issue_changed_documents",
-        "schedule": 60 * 60.0,
     },
 }
 
@@ -292,11 +297,6 @@ CACHES = {
     },
     "public_version": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-    # Invitations to sign a newly adopted version, left half-sent or never queued.
-    "requeue-stuck-resigning-invitations": {
-        "task": "compact.tasks.requeue_stuck_resigning_invitations",
-        "schedule": 60.0,
-    },
         "LOCATION": PUBLIC_CACHE_REDIS_URL,
         "KEY_PREFIX": "compact-portal",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
