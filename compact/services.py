@@ -284,9 +284,16 @@ def signature_withdraw(*, signature: Signature, actor: User, reason: str) -> Sig
     """Withdraw a signature. The row stays, with the date, the reason and who withdrew it."""
     if not rules.has_perm("compact.withdraw_signature", actor, signature):
         raise PermissionDenied
-    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    signature = (
+        Signature.objects.select_for_update().select_related("agreement").get(pk=signature.pk)
+    )
     if signature.withdrawn_at:
         raise SigningError(_("This signature has already been withdrawn."))
+    if signature.agreement.status == Agreement.Status.SUPERSEDED:
+        # The version's list of signatories is history, as the sealed PDFs issued of it.
+        raise SigningError(
+            _("This signature is on a version no longer in force: it stays as history.")
+        )
     signature.withdrawn_at = timezone.now()
     signature.withdrawal_reason = reason
     signature.withdrawn_by = actor

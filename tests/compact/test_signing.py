@@ -158,6 +158,17 @@ def test_database_allows_one_effective_signature_per_organisation_and_version(co
 
 
 @pytest.mark.django_db
+def test_a_signature_on_a_superseded_version_is_history_and_cannot_be_withdrawn(compact):
+    rep = RepresentativeFactory()
+    old = AgreementFactory(status="superseded", version_label="2019")
+    signature = SignatureFactory(organisation=rep.organisation, agreement=old)
+    with pytest.raises(SigningError, match="no longer in force"):
+        signature_withdraw(signature=signature, actor=rep.user, reason="Gone")
+    signature.refresh_from_db()
+    assert signature.withdrawn_at is None
+
+
+@pytest.mark.django_db
 def test_withdrawal_keeps_the_history_and_allows_signing_again(compact):
     rep = RepresentativeFactory()
     first = sign_online(rep, compact)
