@@ -217,7 +217,9 @@ def test_official_schedules_publishes_edits_copies_and_cancels_a_meeting(
         if language == "sv"
         else "The meeting must end after it starts."
     )
-    assert page.locator("main").get_by_text(message).count() == 1
+    # Once next to the field, and once in the summary at the top, linking to the field.
+    assert page.locator("main").get_by_text(message).count() == 2
+    assert page.locator(".error-summary").get_by_role("link", name=message).count() == 1
     assert any(page.locator(f"#{id_}").inner_text().strip() == message for id_ in described.split())
     assert Meeting.objects.filter(title_sv="Dialogforum om föreningslivet").count() == 0
 
