@@ -415,7 +415,9 @@ class ResigningInvitation(models.Model):
 
 
 class IssuedDocumentQuerySet(models.QuerySet):
-    def latest_edition(self, *, kind, agreement, language, signature=None, organisation=None):
+    def latest_edition(
+        self, *, kind, agreement, language, signature=None, organisation=None, year=None
+    ):
         """The newest issued edition of one document, or None."""
         return (
             self.filter(
@@ -424,6 +426,7 @@ class IssuedDocumentQuerySet(models.QuerySet):
                 language=language,
                 signature=signature,
                 organisation=organisation,
+                year=year,
             )
             .order_by("-issued_at", "-pk")
             .first()
@@ -439,6 +442,7 @@ class IssuedDocument(LoggedModel):
         AGREEMENT = "agreement", _("The agreement")
         CERTIFICATE = "certificate", _("Certificate of signing")
         APPLICATION_FORM = "application_form", _("Application form")
+        FOLLOW_UP = "follow_up", _("A year's follow-up")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     agreement = models.ForeignKey(
@@ -464,6 +468,12 @@ class IssuedDocument(LoggedModel):
         related_name="issued_documents",
         verbose_name=_("organisation"),
         help_text=_("The organisation a prefilled application form is for."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        help_text=_("The year a follow-up's edition is of (principles' FollowUp.year)."),
     )
     file = models.FileField(_("file"), upload_to="documents/%Y/", storage=private_storage)
     size = models.PositiveIntegerField(_("size in bytes"))
@@ -500,6 +510,14 @@ class IssuedDocument(LoggedModel):
                 condition=~Q(kind="agreement")
                 | Q(signature__isnull=True, organisation__isnull=True),
                 name="agreement_document_is_general",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="follow_up", year__isnull=False)
+                    & Q(signature__isnull=True, organisation__isnull=True)
+                )
+                | (~Q(kind="follow_up") & Q(year__isnull=True)),
+                name="follow_up_document_has_year",
             ),
         ]
 

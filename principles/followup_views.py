@@ -11,11 +11,14 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from compact.documents.views import pending, serve
 from core.access import OFFICIAL_PERMISSION, public, second_factor_used
 from core.public_cache import cached_public_page
 from organisations.access import for_organisation
+from principles.followup_documents import latest_follow_up_edition
 from principles.followups import (
     FollowUpError,
     account_submit,
@@ -170,6 +173,9 @@ def _year_page(request, year, party=None):
             "statuses": [(status, STATUS_COLOURS[status]) for status in EntryStatus],
             "plan_entries": plan_entries,
             "corrections": corrections,
+            # The sealed PDF as issued (by a task: never rendered here), or None while
+            # it is being prepared.
+            "document": latest_follow_up_edition(follow_up, translation.get_language()),
         },
     )
 
@@ -194,6 +200,18 @@ def follow_up_party(request, year, party):
     if party not in Party.values:
         raise Http404("No such party.")
     return _year_page(request, year, party)
+
+
+@public
+def follow_up_pdf(request, year):
+    """The latest issued edition of the year's sealed PDF in this language, from the
+    storage; a page saying it is being prepared until the task has issued it."""
+    follow_up = _published(year)
+    language = translation.get_language()
+    document = latest_follow_up_edition(follow_up, language)
+    if document is None:
+        return pending(request, title=_("The follow-up as a PDF"))
+    return serve(document, f"follow-up-{follow_up.year}-{language}.pdf")
 
 
 def _year_argument(request, name):

@@ -33,6 +33,7 @@ from principles.models import (
     PlanItem,
     PlanItemEntry,
 )
+from principles.tasks import queue_follow_up_documents
 
 # What an attachment may be, told by its bytes (core/uploads.py): documents and pictures.
 ATTACHMENT_TYPES = {"application/pdf", "image/png", "image/jpeg"}
@@ -302,6 +303,7 @@ def follow_up_publish(*, actor: User, follow_up: FollowUp) -> FollowUp:
     follow_up.log_action(
         "principles.follow_up.published", actor=actor, data=status_counts(follow_up)
     )
+    queue_follow_up_documents(follow_up.pk)  # its sealed PDF, on commit
     return follow_up
 
 
@@ -327,6 +329,7 @@ def correction_add(
         actor=actor,
         data={"note": note.pk, "commitment": commitment.pk if commitment else None},
     )
+    queue_follow_up_documents(follow_up.pk)  # a new edition of its PDF, on commit
     return note
 
 

@@ -26,3 +26,24 @@ def send_due_reminder(reminder_pk: int, user_pk: int) -> None:
         context={"reminder": reminder, "agreement": reminder.agreement},
         language=settings.LANGUAGE_CODE,
     )
+
+
+@shared_task(acks_late=True)
+def issue_follow_up_document(follow_up_pk: int, language: str) -> int | None:
+    """The sealed PDF of a published year's follow-up in ``language``, if what it shows
+    has changed (principles/followup_documents.py)."""
+    from principles.followup_documents import issue_follow_up
+    from principles.models import FollowUp
+
+    follow_up = FollowUp.objects.filter(pk=follow_up_pk).first()
+    document = follow_up and issue_follow_up(follow_up, language)
+    return document.pk if document else None
+
+
+def queue_follow_up_documents(follow_up_pk: int) -> None:
+    """On commit: the follow-up's PDF in every language (PDF_ISSUE_ON_CHANGE: off in the
+    test suite but for the tests of the PDFs)."""
+    if not settings.PDF_ISSUE_ON_CHANGE:
+        return
+    for language, _name in settings.LANGUAGES:
+        issue_follow_up_document.delay_on_commit(follow_up_pk, language)

@@ -15,6 +15,11 @@ urlpatterns = [
     path("follow-ups/compare/", followup_views.follow_up_compare, name="follow_up_compare"),
     path("follow-ups/<int:year>/", followup_views.follow_up_year, name="follow_up"),
     path(
+        "follow-ups/<int:year>/follow-up.pdf",
+        followup_views.follow_up_pdf,
+        name="follow_up_pdf",
+    ),
+    path(
         "follow-ups/<int:year>/<slug:party>/",
         followup_views.follow_up_party,
         name="follow_up_party",

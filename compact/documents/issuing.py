@@ -136,6 +136,7 @@ def _issue(
     context: dict,
     signature=None,
     organisation=None,
+    year: int | None = None,
     signatory_count=None,
     forms: bool = False,
     force: bool = False,
@@ -147,6 +148,7 @@ def _issue(
         "language": language,
         "signature": signature,
         "organisation": organisation,
+        "year": year,
     }
     latest = IssuedDocument.objects.latest_edition(**edition)
     if latest is not None and latest.source_digest == digest and not force:
@@ -190,7 +192,35 @@ def _file_name(document) -> str:
         parts.append(f"s{document.signature_id}")
     if document.organisation_id:
         parts.append(f"o{document.organisation_id}")
+    if document.year is not None:
+        parts.append(f"y{document.year}")
     return "-".join([*parts, document.sha256[:16]]) + ".pdf"
+
+
+def issue_document(
+    *,
+    kind: str,
+    agreement: Agreement,
+    language: str,
+    template: str,
+    context: dict,
+    year: int | None = None,
+    force: bool = False,
+) -> IssuedDocument | None:
+    """A new edition of a sealed document prepared by an app above compact (a year's
+    follow-up: principles/followup_documents.py), rendered from ``template`` with
+    ``context`` (plus the issue date, language, test-seal flag and verification address),
+    if what it shows has changed since the latest edition of the same kind, version,
+    language and year."""
+    return _issue(
+        kind=kind,
+        agreement=agreement,
+        language=language,
+        template=template,
+        context=context,
+        year=year,
+        force=force,
+    )
 
 
 def issue_agreement(agreement: Agreement, language: str, *, force=False) -> IssuedDocument | None:
@@ -300,6 +330,7 @@ def verify_document(data: bytes) -> Verification:
         language=document.language,
         signature=document.signature,
         organisation=document.organisation,
+        year=document.year,
     )
     return Verification(authentic=True, document=document, is_latest=latest.pk == document.pk)
 
