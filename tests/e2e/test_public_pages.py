@@ -117,7 +117,11 @@ def test_failed_sign_in_explains_itself_accessibly(page, compact):
 
     page.get_by_role("button", name="Logga in").click()
 
-    expect(page.locator("main .alert-danger")).not_to_be_empty()
+    # Said in the summary at the top of the form (which takes the focus), and in the form.
+    summary = page.locator("main .error-summary")
+    expect(summary).to_contain_text("E-postadressen och/eller lösenordet")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Fel: "))
     assert_no_axe_violations(page)
 
 
