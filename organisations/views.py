@@ -228,7 +228,7 @@ def remove_representative(request, organisation, representative_pk):
 @signed_in
 def accept_invitation(request, token):
     """The invitation a link names: which organisation, who invited, and a button to accept
-    it (or why it cannot be accepted)."""
+    it (or why it cannot be accepted; to someone it was not sent to, only why)."""
     if request.method == "POST":
         try:
             representation = representative_accept(token=token, actor=request.user)
@@ -246,6 +246,10 @@ def accept_invitation(request, token):
         invitation, refusal = None, str(error)
     else:
         refusal = invitation_refusal(invitation, request.user)
+        if invitation.email.lower() != request.user.email.lower():
+            # Someone else's link (forwarded, or the wrong account): the refusal says which
+            # address to sign in as, but not the organisation or its representative's address.
+            invitation = None
     return render(
         request,
         "organisations/accept_invitation.html",

@@ -215,6 +215,9 @@ def test_the_accept_page_says_why_it_cannot_be_accepted(client):
     content = response.content.decode()
     assert "This invitation was sent to another e-mail address" in content
     assert 'type="submit">Accept' not in content
+    # Nothing of the organisation or of who invited is shown to someone it was not sent to.
+    assert "Lärkan" not in content
+    assert "kim@example.org" not in content
     response = client.get(url("en", "organisations:accept_invitation", token="not-a-token"))
     assert "This invitation link is not valid." in response.content.decode()
 
@@ -283,3 +286,16 @@ def test_the_swedish_of_the_sign_up_pages_and_mail_is_corrected(client, mailoutb
 def test_without_a_site_name_the_portal_is_named_in_the_mails_language(client, mailoutbox):
     sign_up(client, "ny@example.org")
     assert mailoutbox[-1].body.startswith("Hej från Överenskommelsen med idéburen sektor!")
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example/"]
+)
+def test_signing_in_never_leads_to_another_site(client, next_url):
+    UserFactory(email="kollega@example.org")
+    response = client.post(
+        f"{url('en', 'account_login')}?next={next_url}",
+        {"login": "kollega@example.org", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("en", "organisations:start")
