@@ -58,7 +58,7 @@ def palette_problems(palette: dict) -> list[str]:
     problems = []
     for key in ("primary", "on_primary", "surface"):
         value = palette.get(key, "")
-        if not _HEX.match(value or ""):
+        if not _HEX.fullmatch(value or ""):
             problems.append(f"PORTAL_IDENTITY['palette']['{key}'] is {value!r}, not #rrggbb.")
     if problems:
         return problems

@@ -75,6 +75,15 @@ def test_a_colour_that_is_not_hex_is_refused(settings):
     ]
 
 
+def test_a_colour_with_more_after_it_is_refused():
+    # The colour goes into CSS and the e-mails' style attributes: nothing may follow it.
+    problems = palette_problems(
+        {"primary": "#00587a\n}body{x:y", "on_primary": "#ffffff\n", "surface": "#eef4f7"}
+    )
+
+    assert len(problems) == 2
+
+
 def test_the_palette_reaches_the_pages_as_css_custom_properties(client, settings):
     settings.PORTAL_IDENTITY = {
         **settings.PORTAL_IDENTITY,
