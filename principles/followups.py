@@ -200,10 +200,12 @@ def accountable_commitments(follow_up: FollowUp):
 
 
 def may_submit_accounts(organisation: Organisation, follow_up: FollowUp) -> bool:
-    """Only a signatory of the follow-up's version, while the follow-up is a draft."""
+    """Only a signatory the public sees on the follow-up's version (a verified organisation
+    with an effective signature: its account is published under its name), while the
+    follow-up is a draft."""
     return (
         not follow_up.is_published
-        and organisation.signatures.effective().filter(agreement=follow_up.agreement_id).exists()
+        and organisation.signatures.listed().filter(agreement=follow_up.agreement_id).exists()
     )
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 
 from core.models import ActionRecord
+from organisations.models import Organisation
 from principles.followups import (
     EntryChange,
     FollowUpError,
@@ -17,6 +18,7 @@ from principles.followups import (
     entries_record,
     follow_up_create,
     follow_up_publish,
+    may_submit_accounts,
     missing,
     status_counts,
 )
@@ -324,6 +326,23 @@ def test_only_a_signatorys_representative_submits(follow_up, compact):
             organisation=signed.organisation,
             entry=sector_entry(follow_up),
             text="Jag företräder inte föreningen.",
+        )
+    assert not OrganisationAccount.objects.exists()
+
+
+def test_an_organisation_not_yet_verified_gives_no_account(follow_up, compact):
+    """Its signature is not public yet, so neither is its name under an account."""
+    unverified = RepresentativeFactory(
+        organisation__verification=Organisation.Verification.UNVERIFIED
+    )
+    SignatureFactory(organisation=unverified.organisation, agreement=compact)
+    assert not may_submit_accounts(unverified.organisation, follow_up)
+    with pytest.raises(FollowUpError):
+        account_submit(
+            actor=unverified.user,
+            organisation=unverified.organisation,
+            entry=sector_entry(follow_up),
+            text="Vi väntar på att bli granskade.",
         )
     assert not OrganisationAccount.objects.exists()
 
