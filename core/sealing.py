@@ -205,11 +205,16 @@ def _not(reason, sha256: str = "") -> SealCheck:
     return SealCheck(valid=False, reason=reason, sha256=sha256)
 
 
+def is_pdf(data: bytes) -> bool:
+    """Does ``data`` begin as a PDF does? (Nothing parsed: cheap for anything.)"""
+    return data.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-")
+
+
 def check_seal(data: bytes) -> SealCheck:
     """Is ``data`` a PDF sealed with the configured certificate, unaltered since? Never
     raises for bad input: any PDF, or anything else, gets an answer with a reason."""
     sha256 = hashlib.sha256(data).hexdigest()
-    if not data.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-"):
+    if not is_pdf(data):
         return _not(_("The file is not a PDF."), sha256)
     try:
         return _check_pdf(data, sha256)

@@ -15,6 +15,7 @@ from itertools import groupby
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from compact.documents.rendering import html_to_pdf
 from compact.models import Agreement, IssuedDocument, Signature
-from core.sealing import check_seal, is_test_seal, seal_pdf
+from core.sealing import check_seal, is_pdf, is_test_seal, seal_pdf
 
 Kind = IssuedDocument.Kind
 ISSUED_AT = "@@ISSUED-AT@@"  # replaced by the issue date once the content is known to be new
@@ -304,7 +305,24 @@ class Verification:
 def verify_document(data: bytes) -> Verification:
     """Is ``data`` a document this portal issued, unaltered? The seal must be valid against
     the configured certificate and cover the whole file, and its SHA-256 must be that of an
-    issued edition. Never raises for bad input."""
+    issued edition. Never raises for bad input.
+
+    A PDF larger than every issued document is none of them, and is not parsed: a hostile
+    PDF's cost to parse grows with its size (one with 500,000 form fields in 3 MB keeps a
+    web process busy for seconds), and the largest issued document bounds what one check
+    here costs."""
+    if is_pdf(data):
+        largest = IssuedDocument.objects.aggregate(largest=Max("size"))["largest"] or 0
+        if len(data) > largest:
+            return Verification(
+                authentic=False,
+                reason=str(
+                    gettext_lazy(
+                        "The PDF is larger than every document the portal has issued, so it "
+                        "is none of them as issued: it was changed, re-saved or made elsewhere."
+                    )
+                ),
+            )
     check = check_seal(data)
     if not check.valid:
         return Verification(authentic=False, reason=str(check.reason))

@@ -277,6 +277,19 @@ def test_the_verification_page_accepts_an_issued_pdf_and_rejects_altered_ones(
     assert "Not authentic" in content
 
 
+def test_a_pdf_larger_than_every_issued_one_is_not_authentic_and_not_parsed(
+    client, issued_en, monkeypatch
+):
+    def parse(data):
+        raise AssertionError("a PDF larger than every issued one was parsed")
+
+    monkeypatch.setattr("compact.documents.issuing.check_seal", parse)
+    larger = bytes_of(issued_en) + b"\n%" + b"x" * 100
+    content = _check(client, larger).content.decode()
+    assert "Not authentic" in content
+    assert "larger than every document the portal has issued" in content
+
+
 @pytest.mark.parametrize("data", [b"Hello, this is text.", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64])
 def test_the_verification_page_rejects_what_is_not_a_pdf(client, data):
     response = _check(client, data, name="file.pdf")
