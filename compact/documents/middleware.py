@@ -18,7 +18,7 @@ class AgreementPdfMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         languages = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-        self.pattern = re.compile(rf"^/({languages})/agreement/(\d+)/agreement\.pdf$")
+        self.pattern = re.compile(rf"^/({languages})/agreement/([0-9]{{1,18}})/agreement\.pdf$")
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and (match := self.pattern.match(request.path_info)):

@@ -249,6 +249,13 @@ def test_a_draft_has_no_pdf_page(client):
     assert client.get(reverse("compact:agreement_document", args=[draft.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("pk", ["9" * 30, "9" * 4400, "\u0661"])
+def test_an_agreement_pdf_url_with_no_such_version_is_not_found(client, pk):
+    """Neither the middleware nor the view fails on a number out of range, one too long for
+    Python's int(), or a digit that is not ASCII."""
+    assert client.get(f"/sv/agreement/{pk}/agreement.pdf").status_code == 404
+
+
 def _check(client, data: bytes, name="document.pdf"):
     with translation.override("en"):
         return client.post(
