@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.utils import translation
 
 from core.sealing import create_test_certificate
-
 from tests.factories import build_compact
 
 

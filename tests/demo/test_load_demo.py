@@ -295,9 +295,7 @@ def test_demo_meetings_have_invitations_registrations_and_walk_ins(loaded):
     assert sorted(forum.invitations.values_list("email", flat=True)) == sorted(
         organisation.contact_email.lower() for organisation in verified
     )
-    assert set(forum.invitations.values_list("status", flat=True)) == {
-        Invitation.Status.PENDING
-    }
+    assert set(forum.invitations.values_list("status", flat=True)) == {Invitation.Status.PENDING}
     registrations = Registration.objects.filter(meeting=forum).order_by("pk")
     assert [r.organisation_name for r in registrations] == [
         "Kvarterskören i Exempelstad",
