@@ -30,6 +30,7 @@ A signed-in person never gets a cached page, but two kinds of view share more wi
 """
 
 import logging
+import math
 import secrets
 import time
 from functools import wraps
@@ -39,6 +40,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 from redis import RedisError
 
@@ -186,8 +188,21 @@ def cached_public_page(view=None, *, content_for_everyone=False, same_for_everyo
                 if name in response:
                     fresh[name] = response[name]
             response = fresh
-        headers = {name: response[name] for name in _CACHED_HEADERS if name in response}
-        pages.set(key, (response.content, headers), settings.PUBLIC_PAGE_CACHE_SECONDS)
+        timeout = _keep_for(response)
+        if timeout:
+            headers = {name: response[name] for name in _CACHED_HEADERS if name in response}
+            pages.set(key, (response.content, headers), timeout)
         return response
 
     return wrapped
+
+
+def _keep_for(response) -> int:
+    """Seconds to keep the page: PUBLIC_PAGE_CACHE_SECONDS, or less where the view says what
+    it shows changes with the clock (``response.public_content_changes_at``: a meeting's
+    registration closes, it starts, it ends), which no change to the data announces."""
+    timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+    changes_at = getattr(response, "public_content_changes_at", None)
+    if changes_at is not None:
+        timeout = min(timeout, math.floor((changes_at - timezone.now()).total_seconds()))
+    return max(timeout, 0)

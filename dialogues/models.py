@@ -157,6 +157,13 @@ class Meeting(LoggedModel):
     def has_ended(self) -> bool:
         return self.ends_at < timezone.now()
 
+    def next_change_at(self):
+        """The next moment the meeting's public page reads differently by the clock alone
+        (registration closes, the meeting starts, it ends); None once it has ended."""
+        now = timezone.now()
+        moments = [self.registration_deadline, self.starts_at, self.ends_at]
+        return min((moment for moment in moments if moment > now), default=None)
+
     def registered_count(self) -> int:
         """People confirmed (not queued, not cancelled); from ``with_counts()`` if used,
         otherwise counted now (the services count so under the meeting's row lock)."""

@@ -24,18 +24,29 @@ def _public_meetings():
 def meeting_list(request):
     meetings = _public_meetings()
     past = Paginator(meetings.past(), PAST_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "dialogues/meeting_list.html",
-        {"upcoming": list(meetings.upcoming()), "page_obj": past},
+    upcoming = list(meetings.upcoming())
+    response = render(
+        request, "dialogues/meeting_list.html", {"upcoming": upcoming, "page_obj": past}
     )
+    return _changes_with_the_clock(response, upcoming)
 
 
 @public
 @cached_public_page
 def meeting_detail(request, pk):
     meeting = get_object_or_404(_public_meetings(), pk=pk)
-    return render(request, "dialogues/meeting_detail.html", {"meeting": meeting})
+    response = render(request, "dialogues/meeting_detail.html", {"meeting": meeting})
+    return _changes_with_the_clock(response, [meeting])
+
+
+def _changes_with_the_clock(response, meetings):
+    """The page cache keeps the page only until one of the meetings it shows closes its
+    registration, starts or ends (core/public_cache.py): "Register" never outlives the
+    deadline, nor "upcoming" the meeting."""
+    moments = [moment for meeting in meetings if (moment := meeting.next_change_at())]
+    if moments:
+        response.public_content_changes_at = min(moments)
+    return response
 
 
 @public

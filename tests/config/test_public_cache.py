@@ -336,3 +336,22 @@ def test_a_visitors_message_shows_on_a_kept_page(client, compact):
     client.cookies["messages"] = CookieStorage(HttpRequest())._encode([message])
     assert "Ett meddelande bara till dig" in client.get(url).content.decode()
     assert "Ett meddelande bara till dig" not in client.get(url).content.decode()  # shown once
+
+
+def test_a_meeting_is_kept_only_until_its_registration_closes(client):
+    """Nothing in the data changes when a deadline passes: the page is kept no longer."""
+    import datetime
+    import time
+
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(registration_deadline=timezone.now() + datetime.timedelta(seconds=2))
+    register = reverse("dialogues:register", args=[meeting.pk])
+    for url in (reverse("dialogues:meeting", args=[meeting.pk]), reverse("dialogues:list")):
+        assert client.get(url).status_code == 200
+    page = client.get(reverse("dialogues:meeting", args=[meeting.pk])).content.decode()
+    assert register in page
+    time.sleep(2.5)
+    page = client.get(reverse("dialogues:meeting", args=[meeting.pk])).content.decode()
+    assert register not in page
+    assert "Anmälan är stängd." in page
