@@ -16,7 +16,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # WeasyPrint's system libraries and fonts (å, ä, ö), and gettext for compilemessages.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu gettext \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv
 
