@@ -296,12 +296,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
     "public_version": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.RedisCache",
         "LOCATION": PUBLIC_CACHE_REDIS_URL,
         "KEY_PREFIX": "compact-portal",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
 }
+# Sessions written to the database and read from the default cache (Redis in production):
+# a signed-in request reads its session without a query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 

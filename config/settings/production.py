@@ -46,7 +46,7 @@ PDF_SEAL_KEY = env("PDF_SEAL_KEY")
 CACHES = {
     **CACHES,  # noqa: F405
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.RedisCache",
         "LOCATION": REDIS_URL,  # noqa: F405
         "KEY_PREFIX": "compact-portal-default",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -104,7 +104,7 @@ def test_production_counts_rate_limits_in_redis_behind_one_proxy():
     )
 
     default = values["CACHES"]["default"]
-    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["BACKEND"] == "core.cache.RedisCache"
     assert default["LOCATION"] == "redis://redis:6379/0"
     # The public page cache keeps its own aliases: pages per process, the version in Redis.
     assert values["CACHES"]["public_pages"]["BACKEND"].endswith("LocMemCache")
