@@ -5,6 +5,7 @@ asked for the first time) gets a page that says it is being prepared; the signed
 queue its task and look again every few seconds (htmx), then open the PDF.
 """
 
+import logging
 import time
 
 from django.conf import settings
@@ -23,10 +24,12 @@ from compact.models import Agreement, IssuedDocument, Signature
 from compact.tasks import issue_application_form_document, queue_certificate
 from core.access import public
 from core.public_cache import cached_public_page, content_version
+from core.sealing import SealNotConfigured
 from core.security import client_address, security_event
 from organisations.access import for_organisation
 
 Kind = IssuedDocument.Kind
+logger = logging.getLogger(__name__)
 
 
 def _public_agreement(agreement_pk) -> Agreement:
@@ -237,12 +240,25 @@ def verify(request):
     result = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        if not _verifications_allowed(request):
+        try:
+            if not _verifications_allowed(request):
+                form.add_error(
+                    None, _("Too many checks from your address: wait a minute and try again.")
+                )
+                status = 429
+            else:
+                upload = form.cleaned_data["document"]
+                result = verify_document(upload.read())
+        except (RedisError, SealNotConfigured):
+            # Redis (the count of checks) down, or the seal's certificate missing: the
+            # portal's fault, said as such, never a 500 page; nothing was kept to lose.
+            logger.exception("PDF verification unavailable")
             form.add_error(
-                None, _("Too many checks from your address: wait a minute and try again.")
+                None,
+                _(
+                    "Checking PDFs is not possible right now because of a fault in the "
+                    "portal. Try again later; the file was not kept."
+                ),
             )
-            status = 429
-        else:
-            upload = form.cleaned_data["document"]
-            result = verify_document(upload.read())
+            status = 503
     return render(request, "compact/verify.html", {"form": form, "result": result}, status=status)

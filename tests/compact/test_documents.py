@@ -18,6 +18,7 @@ from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature as validate_in_this_thread
 from pyhanko_certvalidator import ValidationContext
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from compact.documents.issuing import (
     issue_agreement,
@@ -315,6 +316,29 @@ def test_the_verification_page_counts_checks_per_address(client, settings):
     settings.PDF_VERIFICATIONS_PER_MINUTE = 2
     statuses = [_check(client, b"not a pdf").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_the_verification_page_with_redis_down_says_it_cannot_check_now(client, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Redis is down")
+
+    monkeypatch.setattr("compact.documents.views.cache.add", unreachable)
+    response = _check(client, b"%PDF-1.7\n")
+    assert response.status_code == 503
+    content = response.content.decode()
+    assert "not possible right now because of a fault in the portal" in content
+    assert 'type="file"' in content  # the form is there to try again
+
+
+@pytest.mark.django_db
+def test_the_verification_page_without_the_seal_certificate_says_it_cannot_check_now(
+    client, issued_en, settings
+):
+    settings.PDF_SEAL_CERTIFICATE = "/nonexistent/seal-certificate.pem"
+    settings.PDF_SEAL_CREATE_TEST_CERTIFICATE = False
+    response = _check(client, bytes_of(issued_en))
+    assert response.status_code == 503
+    assert "not possible right now" in response.content.decode()
 
 
 def test_the_verification_page_without_a_file_says_so(client, english):
