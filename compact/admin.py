@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from compact.models import Agreement, PublicParty, Signature, WrittenApplication
+from compact.models import Agreement, IssuedDocument, PublicParty, Signature, WrittenApplication
 from core.admin import ReadOnlyAdminMixin
 
 
@@ -46,3 +47,36 @@ class WrittenApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["organisation", "agreement", "status", "submitted_at", "decided_at"]
     list_filter = ["status"]
     raw_id_fields = ["organisation", "submitted_by", "decided_by"]
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The record of every sealed PDF the portal issued (what, which edition, its SHA-256):
+    history, read here, never changed. The files stay in the private storage; the public and
+    the organisations download them from the portal's pages."""
+
+    list_display = ["kind", "agreement", "language", "year", "issued_at", "size", "sha256"]
+    list_filter = ["kind", "language", "agreement"]
+    search_fields = ["sha256", "organisation__name", "signature__organisation__name"]
+    list_select_related = ["agreement"]
+    date_hierarchy = "issued_at"
+    fields = [
+        "kind",
+        "agreement",
+        "language",
+        "year",
+        "signature",
+        "organisation",
+        "stored_as",
+        "size",
+        "sha256",
+        "source_digest",
+        "issued_at",
+        "signatory_count",
+    ]
+    readonly_fields = ["stored_as"]
+    raw_id_fields = ["signature", "organisation"]
+
+    @admin.display(description=_("stored as"))
+    def stored_as(self, document):
+        return document.file.name

@@ -35,8 +35,10 @@ from tests.factories import (
     OrganisationFactory,
     RepresentativeFactory,
     SignatureFactory,
+    UserFactory,
     build_compact,
 )
+from tests.signin import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -430,3 +432,18 @@ def test_a_new_edition_is_served_at_once_with_the_page_cache_on(client, world, s
     assert not [q for q in queries if "compact_issueddocument" in q["sql"]]
     second = issue_agreement(agreement, "en", force=True)
     assert b"".join(client.get(url).streaming_content) == bytes_of(second)
+
+
+def test_administrators_read_the_issued_documents_in_the_admin_and_change_none(client, issued_en):
+    sign_in_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True, totp=True))
+    listing = client.get(reverse("admin:compact_issueddocument_changelist"))
+    assert listing.status_code == 200
+    assert issued_en.sha256 in listing.content.decode()
+    page = client.get(reverse("admin:compact_issueddocument_change", args=[issued_en.pk]))
+    assert page.status_code == 200
+    assert issued_en.file.name in page.content.decode()
+    assert 'name="sha256"' not in page.content.decode()  # read, not edited
+    assert client.get(reverse("admin:compact_issueddocument_add")).status_code == 403
+    delete = reverse("admin:compact_issueddocument_delete", args=[issued_en.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert IssuedDocument.objects.filter(pk=issued_en.pk).exists()
