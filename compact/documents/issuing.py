@@ -178,12 +178,17 @@ def _issue(
             signatory_count=signatory_count,
         )
         document.file.save(_file_name(document), ContentFile(sealed), save=False)
-        document.save()
-        document.log_action(
-            "compact.document.issued",
-            actor=None,
-            data={"kind": kind, "language": language, "sha256": sha256, "size": len(sealed)},
-        )
+        try:
+            document.save()
+            document.log_action(
+                "compact.document.issued",
+                actor=None,
+                data={"kind": kind, "language": language, "sha256": sha256, "size": len(sealed)},
+            )
+        except BaseException:
+            # No record, no file: the storage is not part of the transaction.
+            document.file.storage.delete(document.file.name)
+            raise
     return document
 
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pypdf
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -447,3 +448,23 @@ def test_administrators_read_the_issued_documents_in_the_admin_and_change_none(c
     delete = reverse("admin:compact_issueddocument_delete", args=[issued_en.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert IssuedDocument.objects.filter(pk=issued_en.pk).exists()
+
+
+def test_an_edition_that_fails_to_be_recorded_leaves_no_file_behind(world, monkeypatch):
+    stored = []
+    save = FileSystemStorage.save
+
+    def save_and_note(storage, name, content, **kwargs):
+        stored.append((storage, saved := save(storage, name, content, **kwargs)))
+        return saved
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(FileSystemStorage, "save", save_and_note)
+    monkeypatch.setattr(IssuedDocument, "log_action", fail)
+    with pytest.raises(RuntimeError):
+        issue_agreement(world["agreement"], "sv", force=True)
+    assert len(stored) == 1  # the file was stored, then taken away again
+    storage, name = stored[0]
+    assert not storage.exists(name)
