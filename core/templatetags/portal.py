@@ -7,12 +7,15 @@ from django.conf import settings
 from django.forms import widgets
 from django.template import engines
 from django.template.context import make_context
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info, override
+from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info, gettext_lazy, override
+from django.utils.translation import gettext as _
 
 from core.public_cache import CONTENT_KEY_ATTRIBUTE, SHARED_PAGE_ATTRIBUTE
+from core.templatetags.portal_builtins import memoised_reverse
 
 register = template.Library()
 
@@ -26,31 +29,130 @@ def _page_in(request, path: str, code: str) -> str:
         return translate_url(path, code)
     with override(code):
         try:
-            url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            url = memoised_reverse(match.view_name, match.args, match.kwargs, None)
         except NoReverseMatch:
             return path
     parsed = urlsplit(path)
     return urlunsplit((parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment))
 
 
-@register.simple_tag(takes_context=True)
-def language_links(context):
-    """The current page in each language: (code, name in that language, url, is_current)."""
-    request = context["request"]
-    current = context.get("LANGUAGE_CODE")
+def language_links(request, current: str | None) -> list[dict]:
+    """The current page in each language: code, name in that language, url, is current."""
     path = request.get_full_path()
-    links = []
-    for code, _name in settings.LANGUAGES:
-        info = get_language_info(code)
-        links.append(
-            {
-                "code": code,
-                "name": info["name_local"],
-                "url": _page_in(request, path, code),
-                "current": code == current,
-            }
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": _page_in(request, path, code),
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def language_nav(context):
+    """The language switcher of base.html: the current page in each language. Written here
+    rather than in the template: in Django's template language its loop cost about as much
+    as the rest of a small page's header."""
+    links = language_links(context["request"], context.get("LANGUAGE_CODE"))
+    items = format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(
+                    '<li class="nav-item"><span class="nav-link active" aria-current="true" '
+                    'lang="{}">{}</span></li>',
+                    link["code"],
+                    capfirst(link["name"]),
+                )
+                if link["current"]
+                else format_html(
+                    '<li class="nav-item"><a class="nav-link" href="{}" hreflang="{}" '
+                    'lang="{}">{}</a></li>',
+                    link["url"],
+                    link["code"],
+                    link["code"],
+                    capfirst(link["name"]),
+                ),
+            )
+            for link in links
+        ),
+    )
+    return format_html(
+        '<nav aria-label="{}"><ul class="nav language-nav">{}</ul></nav>', _("Language"), items
+    )
+
+
+# The main navigation: (URL name, its arguments, label, the views it is the section of).
+# A link is marked active on its section's pages; aria-current="page" on the page itself,
+# "true" on the section's other pages.
+_MAIN_NAV = (
+    ("principles:list", (), gettext_lazy("Principles"), {"principles:list", "principles:detail"}),
+    ("principles:party", ("municipality",), gettext_lazy("Commitments"), {"principles:party"}),
+    (
+        "principles:development_areas",
+        (),
+        gettext_lazy("Development areas"),
+        {"principles:development_areas"},
+    ),
+    (
+        "compact:signatories",
+        (),
+        gettext_lazy("Signatories"),
+        {"compact:signatories", "organisations:profile"},
+    ),
+    ("dialogues:list", (), gettext_lazy("Meetings"), "dialogues"),  # the whole namespace
+    ("core:join", (), gettext_lazy("How to join"), {"core:join"}),
+)
+_main_nav_memo: dict = {}
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """The main navigation of base.html, the current section marked. The same few answers
+    for every page (kept per language, view, namespace and which link, if any, is this
+    page), written here rather than in the template, where its conditions cost more than
+    the rest of a small page's header."""
+    request = context["request"]
+    match = request.resolver_match
+    here = match.view_name if match else None
+    namespace = match.namespace if match else None
+    links = [
+        (memoised_reverse(name, args, {}, None), label, section)
+        for name, args, label, section in _MAIN_NAV
+    ]
+    urls = tuple(url for url, _label, _section in links)
+    key = (get_language(), here, namespace, request.path in urls, urls)
+    if (html := _main_nav_memo.get(key)) is not None:
+        return html
+    items = []
+    for url, label, section in links:
+        in_section = namespace == section if isinstance(section, str) else here in section
+        if url == request.path:
+            current = mark_safe(' aria-current="page"')  # noqa: S308 — a literal
+        elif in_section:
+            current = mark_safe(' aria-current="true"')  # noqa: S308 — a literal
+        else:
+            current = ""
+        items.append(
+            format_html(
+                '<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>',
+                " active" if in_section else "",
+                url,
+                current,
+                label,
+            )
         )
-    return links
+    html = format_html(
+        '<ul class="navbar-nav ms-lg-auto main-nav">{}</ul>',
+        mark_safe("".join(items)),  # noqa: S308 — format_html's output
+    )
+    if len(_main_nav_memo) > 1000:  # a few dozen keys in practice; bounded regardless
+        _main_nav_memo.clear()
+    _main_nav_memo[key] = html
+    return html
 
 
 # Widgets that crispy-bootstrap5 lays out differently (checks, radios, files, several inputs).

@@ -1,0 +1,51 @@
+"""The main navigation marks the current section (active) and the page itself
+(aria-current="page"; "true" on the section's other pages), the same in every language."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import MeetingFactory
+
+SECTIONS = ["principles", "commitments", "areas", "signatories", "meetings", "join"]
+
+
+def _marks(response) -> list[tuple[str, str]]:
+    nav = response.content.decode().split('id="main-nav">')[1].split("</ul>")[0]
+    links = re.findall(r'<a class="nav-link( active)?" href="[^"]+"(?: aria-current="(\w+)")?', nav)
+    assert len(links) == len(SECTIONS)
+    return [
+        (section, f"{active.strip()} {current}".strip())
+        for section, (active, current) in zip(SECTIONS, links, strict=True)
+        if active or current
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_current_section_and_page_are_marked(client, compact, language):
+    principle = compact.principles.order_by("position").first()
+    organisation = compact.signatures.first().organisation
+    meeting = MeetingFactory()
+    expected = {
+        ("compact:home", ()): [],
+        ("principles:list", ()): [("principles", "active page")],
+        ("principles:detail", (principle.pk,)): [("principles", "active true")],
+        ("principles:party", ("municipality",)): [("commitments", "active page")],
+        ("principles:party", ("sector",)): [("commitments", "active true")],
+        ("principles:development_areas", ()): [("areas", "active page")],
+        ("compact:signatories", ()): [("signatories", "active page")],
+        ("organisations:profile", (organisation.pk,)): [("signatories", "active true")],
+        ("dialogues:list", ()): [("meetings", "active page")],
+        ("dialogues:meeting", (meeting.pk,)): [("meetings", "active true")],
+        ("core:join", ()): [("join", "active page")],
+    }
+    for (name, args), marks in expected.items():
+        with translation.override(language):
+            path = reverse(name, args=args)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert _marks(response) == marks, path
+        assert f'href="/{language}/principles/"' in response.content.decode()
