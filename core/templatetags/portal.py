@@ -4,10 +4,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.forms import widgets
 from django.template import engines
 from django.template.context import make_context
-from django.urls import NoReverseMatch, translate_url
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -83,6 +84,79 @@ def language_nav(context):
     return format_html(
         '<nav aria-label="{}"><ul class="nav language-nav">{}</ul></nav>', _("Language"), items
     )
+
+
+@register.simple_tag(takes_context=True)
+def account_nav(context):
+    """The account menu of base.html (inside a ``{% per_visitor %}``): for a signed-in
+    person the officials' area (officials), their organisations, their address and Sign out
+    (with the CSRF token); otherwise Sign in and Sign up. Written here rather than in the
+    template: it is what a page kept for everyone renders for each visitor."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return format_html(
+            '<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>'
+            '<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>',
+            memoised_reverse("account_login", (), {}, None),
+            _("Sign in"),
+            memoised_reverse("account_signup", (), {}, None),
+            _("Sign up"),
+        )
+    officials = ""
+    if user.has_perm("accounts.official"):
+        officials = format_html(
+            '<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>',
+            memoised_reverse("backoffice:dashboard", (), {}, None),
+            _("Officials' area"),
+        )
+    csrf_token = context.get("csrf_token")
+    csrf = (
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
+        if csrf_token and csrf_token != "NOTPROVIDED"  # noqa: S105 — Django's marker, not a secret
+        else ""
+    )
+    return format_html(
+        '{}<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>'
+        '<li class="nav-item"><a class="nav-link text-break" href="{}">{}</a></li>'
+        '<li class="nav-item"><form method="post" action="{}">{}'
+        '<button type="submit" class="btn btn-link nav-link">{}</button></form></li>',
+        officials,
+        memoised_reverse("organisations:mine", (), {}, None),
+        _("My organisations"),
+        memoised_reverse("account_email", (), {}, None),
+        user.email,
+        memoised_reverse("account_logout", (), {}, None),
+        csrf,
+        _("Sign out"),
+    )
+
+
+_kept_includes: dict = {}
+
+
+def _forget_kept_includes(**kwargs):
+    _kept_includes.clear()
+
+
+setting_changed.connect(_forget_kept_includes, dispatch_uid="core.portal.kept_includes")
+
+
+@register.simple_tag(takes_context=True)
+def kept_include(context, template_name):
+    """``{% kept_include "_footer.html" %}``: a part of the page that depends on nothing but
+    the language and the settings (the portal's identity): rendered once per language and
+    process, then kept (settings changed in a test forget it). Its template sees
+    ``identity`` and nothing of the page's context."""
+    key = (template_name, get_language(), get_script_prefix(), get_urlconf())
+    html = _kept_includes.get(key)
+    if html is None:
+        html = mark_safe(  # noqa: S308 — a template's autoescaped output
+            engines["django"]
+            .get_template(template_name)
+            .render({"identity": context.get("identity"), "LANGUAGE_CODE": get_language()})
+        )
+        _kept_includes[key] = html
+    return html
 
 
 # The main navigation: (URL name, its arguments, label, the views it is the section of).
