@@ -23,9 +23,10 @@ def accessibility(request):
 
 
 @public
-@cached_public_page  # not for everyone alike: it tells a signed-in person what to do next
+@cached_public_page(content_for_everyone=True)
 def how_to_join(request):
-    """The three ways an organisation joins the compact: online, in writing, at a forum."""
+    """The three ways an organisation joins the compact: online, in writing, at a forum. What
+    to do first is the visitor's own part (their organisations, or signing up)."""
     return render(request, "core/how_to_join.html")
 
 

@@ -1,5 +1,6 @@
 import itertools
 import re
+import weakref
 from urllib.parse import urlsplit, urlunsplit
 
 from django import template
@@ -300,6 +301,10 @@ _HOLES = "portal.public_content.holes"  # in the render context while a page is 
 _KEPT = "portal_kept_page"  # on the request while fill_shared_page() fills a kept page
 _HOLE = re.compile("\x00hole:(\\d+)\x00")
 _hole_ids = itertools.count()
+# Every {% per_visitor %} compiled in this process, by its id: base.html's and those of the
+# templates that extend it (a kept page names its parts by these ids; it is kept in the
+# process's memory only).
+_holes: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 class PublicContentNode(template.Node):
@@ -307,7 +312,6 @@ class PublicContentNode(template.Node):
 
     def __init__(self, nodelist):
         self.nodelist = nodelist
-        self.holes = {hole.hole_id: hole for hole in nodelist.get_nodes_by_type(PerVisitorNode)}
 
     def render(self, context):
         request = context.get("request")
@@ -320,7 +324,7 @@ class PublicContentNode(template.Node):
         if getattr(request, CONTENT_KEY_ATTRIBUTE, None) is None:
             return self.nodelist.render(context)
         filled = {}
-        context.render_context[_HOLES] = (self.holes, filled)
+        context.render_context[_HOLES] = filled
         try:
             shared = str(self.nodelist.render(context))
         finally:
@@ -331,15 +335,15 @@ class PublicContentNode(template.Node):
 
     def fill(self, shared, context, filled=None):
         """The shared page with each visitor's part rendered in; None if it names a part
-        this template does not have (it was kept from another compilation of it)."""
+        this process does not have (it was kept from another compilation of a template)."""
         filled = {} if filled is None else filled
         parts = _HOLE.split(shared)  # text, hole id, text, hole id, …, text
         for i in range(1, len(parts), 2):
             hole_id = int(parts[i])
             if hole_id not in filled:
-                if hole_id not in self.holes:
+                if (hole := _holes.get(hole_id)) is None:
                     return None
-                filled[hole_id] = self.holes[hole_id].nodelist.render(context)
+                filled[hole_id] = hole.nodelist.render(context)
             parts[i] = filled[hole_id]
         return mark_safe("".join(parts))  # noqa: S308 — the templates' own output
 
@@ -372,17 +376,13 @@ class PerVisitorNode(template.Node):
     def __init__(self, nodelist):
         self.nodelist = nodelist
         self.hole_id = next(_hole_ids)
+        _holes[self.hole_id] = self
 
     def render(self, context):
         html = self.nodelist.render(context)
-        sharing = context.render_context.get(_HOLES)
-        if sharing is None:
+        filled = context.render_context.get(_HOLES)
+        if filled is None:
             return html
-        holes, filled = sharing
-        if self.hole_id not in holes:
-            raise template.TemplateSyntaxError(
-                "{% per_visitor %} belongs in the template that has {% public_content %}."
-            )
         filled[self.hole_id] = html
         return f"\x00hole:{self.hole_id}\x00"
 

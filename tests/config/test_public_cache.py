@@ -183,6 +183,7 @@ def _content_pages(compact, organisation):
         reverse("principles:history"),
         reverse("principles:version", args=[compact.pk]),
         reverse("core:accessibility"),
+        reverse("core:join"),  # with a part of its own for the visitor: what to do first
     ]
 
 
@@ -201,7 +202,9 @@ def test_content_shared_with_signed_in_visitors_names_no_one(client, compact, se
         page = client.get(path)
         assert page.status_code == 200, path
         shared = _cached_content(path)
-        assert shared and shared.count("\x00") == 4, path  # the account menu, the messages
+        # The account menu and the messages (How to join: and what to do first).
+        parts_of_visitor = 3 if path == reverse("core:join") else 2
+        assert shared and shared.count("\x00") == 2 * parts_of_visitor, path
         parts = _shared_parts(shared)
         _in_order(parts, page.content.decode())
         settings.PUBLIC_PAGE_CACHE = False  # each person's page rendered afresh
@@ -355,3 +358,21 @@ def test_a_meeting_is_kept_only_until_its_registration_closes(client):
     page = client.get(reverse("dialogues:meeting", args=[meeting.pk])).content.decode()
     assert register not in page
     assert "Anmälan är stängd." in page
+
+
+def test_how_to_join_is_kept_with_what_to_do_first_per_visitor(client, compact):
+    """A part of the visitor's own in a page's template (not base.html): How to join tells
+    a signed-in person to go to their organisations, anyone else to create an account."""
+    url = reverse("core:join")
+    client.force_login(RepresentativeFactory().user)
+    page = client.get(url).content.decode()
+    assert reverse("organisations:mine") in page.split('class="join-steps')[1]
+    assert _cached_content(url)  # kept for everyone
+    client.logout()
+    page = client.get(url).content.decode()
+    assert reverse("account_signup") in page.split('class="join-steps')[1]
+    client.force_login(RepresentativeFactory().user)
+    page = client.get(url).content.decode()  # from the kept page, the visitor's part filled in
+    steps = page.split('class="join-steps')[1]
+    assert reverse("organisations:mine") in steps
+    assert reverse("account_signup") not in steps
