@@ -303,8 +303,9 @@ CACHES = {
     },
 }
 # Sessions written to the database and read from the default cache (Redis in production):
-# a signed-in request reads its session without a query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# a signed-in request reads its session without a query; with the cache down, from the
+# database (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 

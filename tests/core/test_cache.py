@@ -43,3 +43,21 @@ def test_signing_out_ends_the_session_in_the_cache_too(client):
     response = client.get(reverse("organisations:mine"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_with_the_cache_unreachable_a_signed_in_person_still_gets_their_pages(client, settings):
+    user = UserFactory()
+    client.force_login(user)
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    for name in ("organisations:mine", "core:join"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert response.wsgi_request.user == user
