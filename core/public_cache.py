@@ -21,8 +21,10 @@ A signed-in person never gets a cached page, but two kinds of view share more wi
 - ``cached_public_page(same_for_everyone=True)``: the response names no one (the CSV); it
   comes from the page cache for every visitor, signed in or not.
 - ``cached_public_page(content_for_everyone=True)``: the page is the same for every visitor
-  but for the parts base.html marks ``{% per_visitor %}`` (the account menu with its CSRF
-  token, the messages): tests/config/test_public_cache.py renders each such page for
+  but for the parts marked ``{% per_visitor %}`` (in base.html the account menu with its CSRF
+  token and the messages; in a page's own template, e.g. How to join's first step; each
+  rendered with the context processors' variables only, outside any loop):
+  tests/config/test_public_cache.py renders each such page for
   several people and compares. The first rendering keeps the page with those parts left
   out (``{% public_content %}``), keyed like the pages by the content version, the language
   and the path, so it changes with the data as they do; the next signed-in request of the

@@ -9,6 +9,7 @@ Called by the tasks in compact/tasks.py, never in a request.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -27,6 +28,7 @@ from compact.models import Agreement, IssuedDocument, Signature
 from core.sealing import check_seal, is_pdf, is_test_seal, seal_pdf
 
 Kind = IssuedDocument.Kind
+logger = logging.getLogger(__name__)
 ISSUED_AT = "@@ISSUED-AT@@"  # replaced by the issue date once the content is known to be new
 
 
@@ -164,32 +166,41 @@ def _issue(
         allow_form_filling=forms,
     )
     sha256 = hashlib.sha256(sealed).hexdigest()
-    with transaction.atomic():
-        Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
-        latest = IssuedDocument.objects.latest_edition(**edition)
-        if latest is not None and latest.source_digest == digest and not force:
-            return None  # another worker issued the same content meanwhile
-        document = IssuedDocument(
-            **edition,
-            size=len(sealed),
-            sha256=sha256,
-            source_digest=digest,
-            issued_at=issued_at,
-            signatory_count=signatory_count,
-        )
-        document.file.save(_file_name(document), ContentFile(sealed), save=False)
-        try:
+    stored = None
+    try:
+        with transaction.atomic():
+            Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+            latest = IssuedDocument.objects.latest_edition(**edition)
+            if latest is not None and latest.source_digest == digest and not force:
+                return None  # another worker issued the same content meanwhile
+            document = IssuedDocument(
+                **edition,
+                size=len(sealed),
+                sha256=sha256,
+                source_digest=digest,
+                issued_at=issued_at,
+                signatory_count=signatory_count,
+            )
+            document.file.save(_file_name(document), ContentFile(sealed), save=False)
+            stored = document.file
             document.save()
             document.log_action(
                 "compact.document.issued",
                 actor=None,
                 data={"kind": kind, "language": language, "sha256": sha256, "size": len(sealed)},
             )
-        except BaseException:
-            # No record, no file: the storage is not part of the transaction.
-            document.file.storage.delete(document.file.name)
-            raise
+    except BaseException:
+        if stored is not None:  # no record, no file: the storage is not in the transaction
+            _delete_quietly(stored)
+        raise
     return document
+
+
+def _delete_quietly(file) -> None:
+    try:
+        file.storage.delete(file.name)
+    except OSError:
+        logger.exception("An issued file without its record was left in the storage: %s", file.name)
 
 
 def _file_name(document) -> str:

@@ -1,5 +1,6 @@
 import itertools
 import re
+import secrets
 import weakref
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, gettext_lazy, override
 from django.utils.translation import gettext as _
 
+from core.identity import identity
 from core.public_cache import CONTENT_KEY_ATTRIBUTE, SHARED_PAGE_ATTRIBUTE
 from core.templatetags.portal_builtins import memoised_reverse
 
@@ -142,21 +144,25 @@ def _forget_kept_includes(**kwargs):
 setting_changed.connect(_forget_kept_includes, dispatch_uid="core.portal.kept_includes")
 
 
-@register.simple_tag(takes_context=True)
-def kept_include(context, template_name):
+@register.simple_tag
+def kept_include(template_name):
     """``{% kept_include "_footer.html" %}``: a part of the page that depends on nothing but
     the language and the settings (the portal's identity): rendered once per language and
-    process, then kept (settings changed in a test forget it). Its template sees
-    ``identity`` and nothing of the page's context."""
+    process, then kept (settings changed in a test forget it; with DEBUG, as under
+    ``make run``, it is rendered every time, so that an edited template shows). Its template
+    sees ``identity`` and ``LANGUAGE_CODE``, nothing of the page's context."""
     key = (template_name, get_language(), get_script_prefix(), get_urlconf())
     html = _kept_includes.get(key)
     if html is None:
         html = mark_safe(  # noqa: S308 — a template's autoescaped output
             engines["django"]
             .get_template(template_name)
-            .render({"identity": context.get("identity"), "LANGUAGE_CODE": get_language()})
+            .render({"identity": identity(), "LANGUAGE_CODE": get_language()})
         )
-        _kept_includes[key] = html
+        if not settings.DEBUG:
+            if len(_kept_includes) > 100:  # a few templates × languages; bounded regardless
+                _kept_includes.clear()
+            _kept_includes[key] = html
     return html
 
 
@@ -199,7 +205,7 @@ def main_nav(context):
         for name, args, label, section in _MAIN_NAV
     ]
     urls = tuple(url for url, _label, _section in links)
-    key = (get_language(), here, namespace, request.path in urls, urls)
+    key = (get_language(), here, namespace, request.path if request.path in urls else None, urls)
     if (html := _main_nav_memo.get(key)) is not None:
         return html
     items = []
@@ -299,7 +305,10 @@ def form_field(field):
 
 _HOLES = "portal.public_content.holes"  # in the render context while a page is shared
 _KEPT = "portal_kept_page"  # on the request while fill_shared_page() fills a kept page
-_HOLE = re.compile("\x00hole:(\\d+)\x00")
+# A visitor's part's place in a kept page: its id between NULs, with a secret of the process
+# so that no text on the page (a search term echoed back) can pass for one.
+_HOLE_SECRET = secrets.token_hex(8)
+_HOLE = re.compile(f"\x00hole:{_HOLE_SECRET}:(\\d+)\x00")
 _hole_ids = itertools.count()
 # Every {% per_visitor %} compiled in this process, by its id: base.html's and those of the
 # templates that extend it (a kept page names its parts by these ids; it is kept in the
@@ -334,17 +343,19 @@ class PublicContentNode(template.Node):
         return self.fill(shared, context, filled)
 
     def fill(self, shared, context, filled=None):
-        """The shared page with each visitor's part rendered in; None if it names a part
-        this process does not have (it was kept from another compilation of a template)."""
-        filled = {} if filled is None else filled
+        """The shared page with each visitor's part rendered in: on its first rendering the
+        parts just rendered (``filled``), on a kept page each part rendered now; None if a
+        kept page names a part this process does not have (kept from another compilation
+        of a template)."""
         parts = _HOLE.split(shared)  # text, hole id, text, hole id, …, text
         for i in range(1, len(parts), 2):
             hole_id = int(parts[i])
-            if hole_id not in filled:
-                if (hole := _holes.get(hole_id)) is None:
-                    return None
-                filled[hole_id] = hole.nodelist.render(context)
-            parts[i] = filled[hole_id]
+            if filled is not None:
+                parts[i] = filled[hole_id]
+            elif (hole := _holes.get(hole_id)) is not None:
+                parts[i] = hole.nodelist.render(context)
+            else:
+                return None
         return mark_safe("".join(parts))  # noqa: S308 — the templates' own output
 
 
@@ -383,8 +394,15 @@ class PerVisitorNode(template.Node):
         filled = context.render_context.get(_HOLES)
         if filled is None:
             return html
-        filled[self.hole_id] = html
-        return f"\x00hole:{self.hole_id}\x00"
+        if filled.setdefault(self.hole_id, html) != html:
+            # In a loop, or with a variable of the view's: a kept page would show one
+            # rendering in every place, and its visitors' parts see only the context
+            # processors' variables.
+            raise template.TemplateSyntaxError(
+                "A {% per_visitor %} part rendered differently twice in one page: it belongs "
+                "outside loops, and may use only the context processors' variables."
+            )
+        return f"\x00hole:{_HOLE_SECRET}:{self.hole_id}\x00"
 
 
 @register.tag

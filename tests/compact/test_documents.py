@@ -12,14 +12,13 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature as validate_in_this_thread
 from pyhanko_certvalidator import ValidationContext
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from compact.documents.issuing import (
     issue_agreement,
@@ -321,11 +320,15 @@ def test_the_verification_page_counts_checks_per_address(client, settings):
     assert statuses == [200, 200, 429]
 
 
-def test_the_verification_page_with_redis_down_says_it_cannot_check_now(client, monkeypatch):
-    def unreachable(*args, **kwargs):
-        raise RedisConnectionError("Redis is down")
-
-    monkeypatch.setattr("compact.documents.views.cache.add", unreachable)
+def test_the_verification_page_with_redis_down_says_it_cannot_check_now(client, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
     response = _check(client, b"%PDF-1.7\n")
     assert response.status_code == 503
     content = response.content.decode()
@@ -451,6 +454,8 @@ def test_administrators_read_the_issued_documents_in_the_admin_and_change_none(c
 
 
 def test_an_edition_that_fails_to_be_recorded_leaves_no_file_behind(world, monkeypatch):
+    """The database refuses the record (a trigger, as a constraint or a lost connection
+    would): the file stored for it is taken out of the storage again."""
     stored = []
     save = FileSystemStorage.save
 
@@ -458,12 +463,17 @@ def test_an_edition_that_fails_to_be_recorded_leaves_no_file_behind(world, monke
         stored.append((storage, saved := save(storage, name, content, **kwargs)))
         return saved
 
-    def fail(*args, **kwargs):
-        raise RuntimeError("the database went away")
-
     monkeypatch.setattr(FileSystemStorage, "save", save_and_note)
-    monkeypatch.setattr(IssuedDocument, "log_action", fail)
-    with pytest.raises(RuntimeError):
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute(
+            "CREATE FUNCTION refuse_issue() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'the database refuses'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_issue BEFORE INSERT ON compact_issueddocument "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_issue()"
+        )
+    with pytest.raises(DatabaseError, match="the database refuses"):
         issue_agreement(world["agreement"], "sv", force=True)
     assert len(stored) == 1  # the file was stored, then taken away again
     storage, name = stored[0]

@@ -1,6 +1,7 @@
 """The public page cache serves anonymous visitors, and never a page older than the data."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import caches
@@ -155,7 +156,11 @@ _NONCE = re.compile(r' nonce="[^"]*"')
 
 def _shared_parts(shared):
     """The shared page's text between the visitors' own parts."""
-    return [part for i, part in enumerate(re.split("\x00hole:(\\d+)\x00", shared)) if i % 2 == 0]
+    return [
+        part
+        for i, part in enumerate(re.split("\x00hole:[0-9a-f]+:(\\d+)\x00", shared))
+        if i % 2 == 0
+    ]
 
 
 def _in_order(parts, html):
@@ -376,3 +381,17 @@ def test_how_to_join_is_kept_with_what_to_do_first_per_visitor(client, compact):
     steps = page.split('class="join-steps')[1]
     assert reverse("organisations:mine") in steps
     assert reverse("account_signup") not in steps
+
+
+@pytest.mark.parametrize("term", ["\x00hole:0\x00", "\x00hole:999999\x00", "\x00hole:ab:1\x00"])
+def test_text_on_a_page_cannot_pass_for_a_visitors_part(client, compact, term):
+    """The signatory list echoes the search term: a term shaped like a part's place is text."""
+    rep = RepresentativeFactory()
+    client.force_login(rep.user)
+    url = reverse("compact:signatories") + "?" + urlencode({"q": term})
+    for _ in range(2):  # the first rendering, then the kept page
+        page = client.get(url)
+        assert page.status_code == 200
+        search_box = page.content.decode().split('name="q"')[1].split(">")[0]
+        assert rep.user.email not in search_box
+        assert page.content.decode().count(rep.user.email) == 1  # in the account menu only

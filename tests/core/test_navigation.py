@@ -49,3 +49,35 @@ def test_the_current_section_and_page_are_marked(client, compact, language):
         assert response.status_code == 200, path
         assert _marks(response) == marks, path
         assert f'href="/{language}/principles/"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_kept_footer_is_each_languages_own(client, settings):
+    settings.DEBUG = False  # kept, as in production
+    pages = {}
+    for language in ("sv", "en", "sv"):
+        with translation.override(language):
+            footer = client.get(reverse("core:accessibility")).content.decode()
+            footer = footer.split('<footer class="site-footer">')[1]
+            assert f'href="{reverse("core:join")}"' in footer
+            assert f'href="{reverse("core:accessibility")}"' in footer
+        pages.setdefault(language, footer)
+        assert footer == pages[language]
+    assert "Om portalen" in pages["sv"]
+    assert "About the portal" in pages["en"]
+
+
+def test_a_visitors_part_in_a_loop_is_refused():
+    from django.template import Context, Template, TemplateSyntaxError
+
+    from core.templatetags.portal import _HOLES
+
+    page = Template(
+        "{% load portal %}{% for n in numbers %}{% per_visitor %}{{ n }}{% endper_visitor %}"
+        "{% endfor %}"
+    )
+    context = Context({"numbers": [1, 2]})
+    with context.render_context.push_state(page), context.bind_template(page):
+        context.render_context[_HOLES] = {}  # as while a page is kept for everyone
+        with pytest.raises(TemplateSyntaxError, match="outside loops"):
+            page.nodelist.render(context)
