@@ -1,7 +1,10 @@
 """The public follow-up (published years only): a year by principle and by party, with
 counts by status as a table and an accessible chart of the same figures, a comparison of
-two years per commitment, and the attachments. Representatives give their organisation's
-own accounts here too."""
+two years per commitment, and the attachments. These pages are the same for every visitor:
+a signed-in person gets the page kept for everyone with only their own parts rendered in
+(cached_public_page(content_for_everyone=True)); publishing a year, a correction and a new
+edition of its PDF change the content version. Representatives give their organisation's
+own accounts here too (their own page, never kept)."""
 
 import mimetypes
 from collections import Counter
@@ -181,7 +184,7 @@ def _year_page(request, year, party=None):
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def follow_up_list(request):
     """The published follow-ups, newest first, and the comparison's form."""
     follow_ups = list(FollowUp.objects.published().select_related("agreement"))
@@ -189,13 +192,13 @@ def follow_up_list(request):
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def follow_up_year(request, year):
     return _year_page(request, year)
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def follow_up_party(request, year, party):
     if party not in Party.values:
         raise Http404("No such party.")
@@ -222,7 +225,7 @@ def _year_argument(request, name):
 
 
 @public
-@cached_public_page
+@cached_public_page(content_for_everyone=True)
 def follow_up_compare(request):
     """Two published years side by side, a row a commitment (a commitment of a revised
     version is matched with the one it was copied from)."""

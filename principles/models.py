@@ -53,7 +53,7 @@ class Principle(models.Model):
         return self.title
 
 
-class Commitment(models.Model):
+class Commitment(ChoiceLabels, models.Model):
     principle = models.ForeignKey(
         Principle, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("principle")
     )
@@ -107,7 +107,7 @@ class PlanItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class PlanItem(models.Model):
+class PlanItem(ChoiceLabels, models.Model):
     area = models.ForeignKey(
         DevelopmentArea,
         on_delete=models.CASCADE,

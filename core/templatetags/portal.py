@@ -236,46 +236,37 @@ def main_nav(context):
     return html
 
 
-# Widgets that crispy-bootstrap5 lays out differently (checks, radios, files, several inputs).
+# Widgets that crispy-bootstrap5 lays out with more than a label and the input (radios, several
+# inputs); checks and files are laid out here as crispy does.
 _LAID_OUT_BY_CRISPY = (
-    widgets.CheckboxInput,
     widgets.RadioSelect,
     widgets.CheckboxSelectMultiple,
-    widgets.FileInput,
     widgets.MultiWidget,
 )
 
 
 @register.simple_tag
 def form_field(field):
-    """``{{ field|as_crispy_field }}`` for a text, number or select field, built here: the same
-    markup as crispy-bootstrap5's field.html (label, the input with Bootstrap's classes, errors,
-    help text) without rendering its nested templates, which cost more than the input itself
-    (the signatory list's six filters took a quarter of the page's CPU time). Any other field
-    is handed to crispy. Help text is escaped here (crispy marks it safe; ours is plain text)."""
+    """``{{ field|as_crispy_field }}`` for a text, number, select, check or file field, built
+    here: the same markup as crispy-bootstrap5's field.html (label, the input with Bootstrap's
+    classes, errors, help text) without rendering its nested templates, which cost more than
+    the input itself (the signatory list's six filters took a quarter of the page's CPU time;
+    a file field's templates took a third of the follow-up's record form). Any other field,
+    and a file field showing its current file, is handed to crispy. Help text is escaped here
+    (crispy marks it safe; ours is plain text)."""
     widget = field.field.widget
     if field.is_hidden:
         return field.as_widget()
-    if isinstance(widget, _LAID_OUT_BY_CRISPY) or field.use_fieldset:
+    if (
+        isinstance(widget, _LAID_OUT_BY_CRISPY)
+        or field.use_fieldset
+        or (isinstance(widget, widgets.ClearableFileInput) and widget.is_initial(field.value()))
+    ):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
         return as_crispy_field(field)
     required = field.field.required
-    label = ""
-    if field.label:
-        label = format_html(
-            '<label{} class="form-label{}">{}{}</label>',
-            format_html(' for="{}"', field.id_for_label) if field.id_for_label else "",
-            " requiredField" if required else "",
-            field.label,
-            format_html('<span class="{}">*</span>', "asteriskField") if required else "",
-        )
-    classes = [
-        widget.attrs.get("class", ""),
-        type(widget).__name__.lower(),
-        "form-select" if isinstance(widget, widgets.Select) else "form-control",
-        "is-invalid" if field.errors else "",
-    ]
+    asterisk = format_html('<span class="{}">*</span>', "asteriskField") if required else ""
     errors = ""
     if field.errors:
         errors = format_html(
@@ -292,12 +283,79 @@ def form_field(field):
         help_text = format_html(
             '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text
         )
+    if isinstance(widget, widgets.CheckboxInput):
+        return _check_field(field, widget, asterisk, errors, help_text)
+    label = ""
+    if field.label:
+        label = format_html(
+            '<label{} class="form-label{}">{}{}</label>',
+            format_html(' for="{}"', field.id_for_label) if field.id_for_label else "",
+            " requiredField" if required else "",
+            field.label,
+            asterisk,
+        )
+    wrapper = " ".join(filter(None, ["mb-3", field.css_classes()]))
+    if isinstance(widget, widgets.FileInput):
+        return _file_field(field, wrapper, label, errors, help_text)
+    classes = [
+        widget.attrs.get("class", ""),
+        type(widget).__name__.lower(),
+        "form-select" if isinstance(widget, widgets.Select) else "form-control",
+        "is-invalid" if field.errors else "",
+    ]
     return format_html(
         '<div id="div_{}" class="{}">{}{}{}{}</div>',
         field.auto_id,
-        " ".join(filter(None, ["mb-3", field.css_classes()])),
+        wrapper,
         label,
         field.as_widget(attrs={"class": " ".join(filter(None, classes))}),
+        errors,
+        help_text,
+    )
+
+
+def _check_field(field, widget, asterisk, errors, help_text):
+    """crispy-bootstrap5's field.html for a checkbox: the input before its label."""
+    classes = [
+        widget.attrs.get("class", ""),
+        type(widget).__name__.lower(),
+        "form-check-input",
+        "is-invalid" if field.errors else "",
+    ]
+    return format_html(
+        '<div class="mb-3"><div id="div_{}" class="{}">{}'
+        '<label for="{}" class="form-check-label{}">{}{}</label>{}{}</div></div>',
+        field.auto_id,
+        " ".join(filter(None, ["form-check", field.css_classes()])),
+        field.as_widget(attrs={"class": " ".join(filter(None, classes))}),
+        field.id_for_label,
+        " requiredField" if field.field.required else "",
+        field.label,
+        asterisk,
+        errors,
+        help_text,
+    )
+
+
+def _file_field(field, wrapper, label, errors, help_text):
+    """crispy-bootstrap5's field.html with layout/field_file.html, without a current file
+    (its attributes are the widget's, as crispy writes them: a disabled field's once)."""
+    from core.renderers import render_attrs
+
+    data = field.subwidgets[0].data
+    attrs = {name: value for name, value in data["attrs"].items() if name != "class"}
+    classes = ["form-control", data["attrs"].get("class", ""), "is-invalid" if field.errors else ""]
+    return format_html(
+        '<div id="div_{}" class="{}">{}<div{}><input type="{}" name="{}" class="{}"{}>{}{}</div>'
+        "</div>",
+        field.auto_id,
+        wrapper,
+        label,
+        mark_safe(' class="is-invalid"') if field.errors else "",
+        data["type"],
+        data["name"],
+        " ".join(filter(None, classes)),
+        mark_safe(render_attrs(attrs)),  # noqa: S308 — each name and value escaped there
         errors,
         help_text,
     )

@@ -10,7 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import OrganisationFactory, RepresentativeFactory, SignatureFactory
+from principles.models import Party
+from tests.factories import (
+    OfficialFactory,
+    OrganisationFactory,
+    RepresentativeFactory,
+    SignatureFactory,
+    build_follow_up,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,17 +196,42 @@ def _content_pages(compact, organisation):
         reverse("principles:version", args=[compact.pk]),
         reverse("core:accessibility"),
         reverse("core:join"),  # with a part of its own for the visitor: what to do first
+        reverse("principles:follow_ups"),
+        reverse("principles:follow_up", args=[2025]),
+        *(reverse("principles:follow_up_party", args=[2025, party]) for party in Party.values),
+        reverse("principles:follow_up_compare"),
+        reverse("principles:follow_up_compare") + "?from=2024&to=2025",
     ]
+
+
+def _follow_ups(compact, representative):
+    """Two published years; the later one with the representative's organisation's account
+    included and a correction."""
+    from principles.followups import account_decide, account_submit, correction_add
+    from principles.followups import follow_up_publish as publish
+
+    official = OfficialFactory()
+    build_follow_up(compact, 2024, official=official)
+    follow_up = build_follow_up(compact, 2025, official=official, publish=False)
+    entry = follow_up.commitment_entries.filter(commitment__party=Party.SECTOR).first()
+    account = account_submit(
+        actor=representative.user,
+        organisation=representative.organisation,
+        entry=entry,
+        text="Vår egen redovisning",
+    )
+    account_decide(actor=official, account=account, include=True)
+    publish(actor=official, follow_up=follow_up)
+    correction_add(actor=official, follow_up=follow_up, text="En rättelse i efterhand.")
 
 
 def test_content_shared_with_signed_in_visitors_names_no_one(client, compact, settings):
     """The content one person's page put in the cache is, character for character, what
     anyone else's page shows freshly rendered (anonymous, a representative of the organisation
     shown, an official), and names none of them."""
-    from tests.factories import OfficialFactory
-
     rep = RepresentativeFactory(organisation__name="Visad förening")
     SignatureFactory(organisation=rep.organisation)
+    _follow_ups(compact, rep)
     official = OfficialFactory()
     other = RepresentativeFactory()
     for path in _content_pages(compact, rep.organisation):

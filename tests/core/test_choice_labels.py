@@ -5,6 +5,7 @@ from django.db.models import Model
 from django.utils import translation
 
 from compact.models import Signature
+from core.models import ChoiceLabels
 from organisations.models import Organisation
 
 
@@ -24,3 +25,20 @@ def test_each_model_with_choices_in_lists():
             Signature.Channel.ONLINE.label
         )
         assert Organisation(verification="verified").get_verification_display() == "Verified"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_commitments_and_plan_items_too(language):
+    """Their parties are shown on every row of a year's follow-up (210 in the benchmark)."""
+    from principles.models import Commitment, Party, PlanItem
+
+    with translation.override(language):
+        for party in [*Party.values, ""]:
+            for instance, field in (
+                (Commitment(party=party), "party"),
+                (PlanItem(owner=party), "owner"),
+            ):
+                ours = getattr(instance, f"get_{field}_display")()
+                django = Model._get_FIELD_display(instance, type(instance)._meta.get_field(field))
+                assert ours == django and isinstance(ours, str)
+    assert issubclass(Commitment, ChoiceLabels) and issubclass(PlanItem, ChoiceLabels)

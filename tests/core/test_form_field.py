@@ -1,6 +1,8 @@
-"""{% form_field %} renders a filter field as crispy-bootstrap5's |as_crispy_field does."""
+"""{% form_field %} renders a field as crispy-bootstrap5's |as_crispy_field does."""
 
 import pytest
+from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from django.test.html import parse_html
 from django.utils import translation
@@ -41,3 +43,92 @@ def test_an_invalid_year_is_shown_as_crispy_shows_it(compact):
     html = OURS.render({"field": field})
     assert "is-invalid" in html
     assert 'class="invalid-feedback"' in html
+
+
+class ChecksAndFiles(forms.Form):
+    # Help text without markup: crispy marks it safe, {% form_field %} escapes it.
+    agree = forms.BooleanField(label="I <agree>", help_text="Tick it")
+    optional = forms.BooleanField(required=False, label="Optional & free")
+    styled = forms.BooleanField(
+        required=False, widget=forms.CheckboxInput(attrs={"class": "x<y", "data-on": True})
+    )
+    document = forms.FileField(label="A <document>", help_text="A PDF, nothing else")
+    picture = forms.FileField(required=False, widget=forms.FileInput(attrs={"accept": "image/*"}))
+
+
+def _same_as_crispy(form):
+    for field in form:
+        ours = OURS.render({"field": field})
+        crispy = CRISPY.render({"field": field})
+        assert parse_html(ours) == parse_html(crispy), field.name
+
+
+@pytest.mark.parametrize(
+    ("data", "files"),
+    [
+        (None, None),
+        ({}, {}),  # required ones missing: errors
+        (
+            {"agree": "on", "optional": "on", "styled": "on"},
+            {"document": SimpleUploadedFile("a.pdf", b"%PDF-1.4")},
+        ),
+    ],
+)
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_checks_and_files_as_crispy_lays_them_out(data, files, language):
+    with translation.override(language):
+        _same_as_crispy(ChecksAndFiles(data, files))
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_follow_up_record_form_as_crispy_lays_it_out(language):
+    """Each field of an entry's form (principles.forms.EntryForm), with and without errors."""
+    from principles.forms import EntryForm
+
+    class Entry:
+        pk, status, account, links = 7, "done", "Vi <gjorde> & mer", "https://example.org"
+
+    with translation.override(language):
+        _same_as_crispy(EntryForm.for_entry(Entry))
+        posted = EntryForm.for_entry(
+            Entry,
+            {"entry-7-status": "nonsense", "entry-7-links": "not a link", "entry-7-account": "x"},
+            {"entry-7-attachment": SimpleUploadedFile("a.txt", b"just text")},
+        )
+        assert set(posted.errors) == {"status", "links", "attachment"}
+        _same_as_crispy(posted)
+
+
+def test_a_file_field_showing_its_current_file_is_crispys():
+    class Current(forms.Form):
+        document = forms.FileField(required=False)
+
+    class Stored:
+        url, name = "/media/a.pdf", "a.pdf"
+
+        def __str__(self):
+            return self.name
+
+    field = Current(initial={"document": Stored()})["document"]
+    html = OURS.render({"field": field})
+    assert parse_html(html) == parse_html(CRISPY.render({"field": field}))
+    assert 'href="/media/a.pdf"' in html
+
+
+def test_checks_and_files_are_written_without_crispys_templates(monkeypatch):
+    from crispy_forms.templatetags import crispy_forms_filters
+
+    def no_crispy(*args, **kwargs):
+        raise AssertionError("laid out by crispy")
+
+    monkeypatch.setattr(crispy_forms_filters, "as_crispy_field", no_crispy)
+
+    class Escaped(ChecksAndFiles):
+        agree = forms.BooleanField(label="I <agree>", help_text="Tick <it>")
+        document = forms.FileField(label="A <document>", help_text="A PDF & <nothing> else")
+
+    form = Escaped({}, {})
+    check, file = OURS.render({"field": form["agree"]}), OURS.render({"field": form["document"]})
+    assert "I &lt;agree&gt;" in check and "Tick &lt;it&gt;" in check and "is-invalid" in check
+    assert "A &lt;document&gt;" in file and "A PDF &amp; &lt;nothing&gt; else" in file
+    assert '<div class="is-invalid"><input type="file"' in file

@@ -1,4 +1,5 @@
-"""core.renderers.PortalFormRenderer writes a <select> exactly as Django's templates do."""
+"""core.renderers.PortalFormRenderer writes a <select>, a <textarea> and an <input> exactly as
+Django's templates do."""
 
 import pytest
 from django import forms
@@ -74,6 +75,76 @@ def test_the_same_markup_as_djangos_templates(data, language):
 def test_the_portals_filters_the_same(compact, filterset, queryset, data):
     for field in filterset(data, queryset=queryset).form:
         assert _render(field, OURS) == _render(field, DJANGO), field.name
+
+
+class Inputs(forms.Form):
+    """A textarea and the inputs Django renders with input.html."""
+
+    text = forms.CharField(max_length=20, help_text="A <help> text")
+    optional = forms.CharField(required=False, widget=forms.TextInput(attrs={"data-x": '"q"'}))
+    words = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    fixed = forms.CharField(widget=forms.Textarea, disabled=True, initial="<b>fast</b> & så")
+    number = forms.IntegerField(required=False, min_value=0)
+    decimal = forms.DecimalField(required=False)
+    email = forms.EmailField(required=False)
+    url = forms.URLField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput, required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    day = forms.DateField(required=False)
+    moment = forms.DateTimeField(required=False)
+    hour = forms.TimeField(required=False)
+    agree = forms.BooleanField(required=False)
+    attachment = forms.FileField(required=False, widget=forms.FileInput)
+    styled = forms.CharField(
+        widget=forms.TextInput(attrs={"class": "x<y", "data-on": True, "data-off": False})
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "text": 'A "quoted" <text> & more',
+            "words": "Rad ett\nrad <två> & tre\n",
+            "number": "12",
+            "decimal": "1.5",
+            "email": "någon@example.org",
+            "url": "https://example.org/?a=1&b=<2>",
+            "secret": "hemligt",
+            "hidden": "<x>",
+            "day": "2025-03-04",
+            "moment": "2025-03-04 10:11",
+            "hour": "10:11",
+            "agree": "on",
+            "styled": "s",
+        },
+        {"text": "", "words": "", "number": "x", "day": "not a day", "agree": ""},
+    ],
+)
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_textareas_and_inputs_the_same_as_djangos_templates(data, language):
+    with translation.override(language):
+        for field in Inputs(data):
+            assert _render(field, OURS) == _render(field, DJANGO), field.name
+            # As a form renders it: with aria-describedby, aria-invalid, required, disabled.
+            attrs = field.build_widget_attrs({"id": field.auto_id})
+            ours, django = (
+                field.field.widget.render(field.html_name, field.value(), attrs, renderer)
+                for renderer in (OURS, DJANGO)
+            )
+            assert ours == django, field.name
+
+
+def test_a_textarea_and_an_input_are_written_without_templates(monkeypatch):
+    def no_templates(*args, **kwargs):
+        raise AssertionError("rendered by a template")
+
+    monkeypatch.setattr(DjangoTemplates, "render", no_templates)
+    form = Inputs({"words": "<script>", "text": "<b>", "agree": "on"})
+    assert str(form["words"]).endswith(">\n&lt;script&gt;</textarea>")
+    assert 'value="&lt;b&gt;"' in str(form["text"])
+    assert 'type="checkbox"' in str(form["agree"]) and " checked" in str(form["agree"])
 
 
 def test_a_select_is_written_without_templates(monkeypatch):

@@ -274,3 +274,60 @@ def test_a_correction_reaches_the_cached_public_page(client, compact, settings):
     correction_add(actor=official, follow_up=follow_up, text="Rättelse efteråt.")
 
     assert "Rättelse efteråt." in text(client.get(address))
+
+
+def test_the_pages_kept_for_everyone_change_when_a_year_is_published_corrected_or_issued(
+    client, compact, settings
+):
+    """Signed in, the follow-up pages come from the page kept for everyone
+    (core/public_cache.py); publishing a year, a correction and a new edition of its PDF each
+    bump the content version, so no one gets a page older than the follow-up."""
+    from django.core.cache import caches
+
+    from compact.models import IssuedDocument
+    from core.public_cache import content_version
+
+    settings.PUBLIC_PAGE_CACHE = True
+    caches["public_pages"].clear()
+
+    def kept(path):
+        return caches["public_pages"].get(f"content:{content_version()}:en:{path}") is not None
+
+    official = OfficialFactory()
+    build_follow_up(compact, 2024, official=official)
+    follow_up = build_follow_up(compact, 2025, official=official, publish=False)
+    client.force_login(RepresentativeFactory().user)
+    listing, compare = url("principles:follow_ups"), url("principles:follow_up_compare")
+    year = url("principles:follow_up", "en", 2025)
+    party = url("principles:follow_up_party", "en", 2025, Party.SECTOR)
+    pdf = url("principles:follow_up_pdf", "en", 2025)
+    assert "The follow-up of 2025" not in text(client.get(listing))
+    assert '<option value="2025"' not in text(client.get(compare))
+    assert kept(listing) and kept(compare)
+
+    follow_up_publish(actor=official, follow_up=follow_up)
+
+    assert "The follow-up of 2025" in text(client.get(listing))
+    assert '<option value="2025" selected>' in text(client.get(compare))
+    for page in (year, party):
+        assert "Rättelse för alla." not in text(client.get(page))
+        assert kept(page)
+
+    correction_add(actor=official, follow_up=follow_up, text="Rättelse för alla.")
+
+    for page in (year, party):
+        assert "Rättelse för alla." in text(client.get(page))
+    assert pdf not in text(client.get(year)) and kept(year)
+
+    IssuedDocument.objects.create(
+        kind=IssuedDocument.Kind.FOLLOW_UP,
+        agreement=compact,
+        language="en",
+        year=2025,
+        file="documents/follow-up-2025-en.pdf",
+        size=1,
+        sha256="0" * 64,
+        source_digest="0" * 64,
+    )
+
+    assert pdf in text(client.get(year))
