@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from principles.followups import ACCOUNT_MAX_CHARS, validate_attachment, validate_links
 from principles.models import EntryStatus
@@ -15,7 +16,7 @@ class EntryForm(forms.Form):
         required=False,
     )
     account = forms.CharField(
-        label=_("Account"),
+        label=pgettext_lazy("follow-up", "Account"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=ACCOUNT_MAX_CHARS,

@@ -331,3 +331,11 @@ def test_the_pages_kept_for_everyone_change_when_a_year_is_published_corrected_o
     )
 
     assert pdf in text(client.get(year))
+
+
+def test_an_account_of_the_year_is_a_redovisning_and_the_menu_still_konto(client, compact):
+    build_follow_up(compact, 2025)
+    with translation.override("sv"):
+        page = client.get(reverse("principles:follow_up", args=[2025])).content.decode()
+    assert '<th scope="col">Redovisning</th>' in page
+    assert '<nav aria-label="Konto">' in page
