@@ -107,14 +107,14 @@ def organisation_rows(organisations):
 
 
 def action_record_rows(records):
-    """The action log's <tbody> (records with their actor and subject fetched: the subject
-    is shown as its model's str())."""
+    """The action log's <tbody> (records annotated with actor_email, their subject fetched:
+    the subject is shown as its model's str())."""
     short_datetime = date_format("SHORT_DATETIME_FORMAT")
     return join(
         html(
             "\n    <tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n  ",
             short_datetime(record.at),
-            record.actor.email if record.actor and record.actor.email else "–",
+            record.actor_email or "–",
             record.label,
             record.subject or "–",
             record.summary,

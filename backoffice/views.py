@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
@@ -65,27 +65,39 @@ def decision(page: str):
 @official
 def dashboard(request):
     """The oldest work first, DASHBOARD_ITEMS of each kind, and how much there is in all."""
-    organisations = Organisation.objects.awaiting_verification()
-    applications = WrittenApplication.objects.filter(status=WrittenApplication.Status.PENDING)
-    oldest_organisations = list(organisations.order_by("created_at")[:DASHBOARD_ITEMS])
-    oldest_applications = list(
-        applications.select_related("organisation").order_by("submitted_at")[:DASHBOARD_ITEMS]
+    organisations, organisation_count = _oldest(
+        Organisation.objects.awaiting_verification()
+        .only("pk", "name", "organisation_number", "created_at")
+        .order_by("created_at")
+    )
+    applications, application_count = _oldest(
+        WrittenApplication.objects.filter(status=WrittenApplication.Status.PENDING)
+        .select_related("organisation")
+        .only("pk", "submitted_at", "organisation__name")
+        .order_by("submitted_at")
     )
     return render(
         request,
         "backoffice/dashboard.html",
         {
             "section": "dashboard",
-            "organisations": oldest_organisations,
-            "organisation_items": organisations_to_verify(oldest_organisations),
-            "organisation_count": organisations.count(),
-            "applications": oldest_applications,
-            "application_items": applications_to_review(oldest_applications),
-            "application_count": applications.count(),
+            "organisations": organisations,
+            "organisation_items": organisations_to_verify(organisations),
+            "organisation_count": organisation_count,
+            "applications": applications,
+            "application_items": applications_to_review(applications),
+            "application_count": application_count,
             # When the version in force is next due for follow-up and for revision.
             "agreement": Agreement.objects.in_force().first(),
         },
     )
+
+
+def _oldest(queryset):
+    """The first DASHBOARD_ITEMS of the queryset and how many there are in all, in one query:
+    the count rides along as a window over the whole set (0 when there is none)."""
+    items = list(queryset.annotate(in_all=Window(Count("*")))[:DASHBOARD_ITEMS])
+    return items, items[0].in_all if items else 0
 
 
 class OrganisationList(ForgivingPaginationMixin, FilterView):
@@ -347,7 +359,8 @@ class ActionLog(ForgivingPaginationMixin, ListView):
     extra_context = {"section": "log"}
 
     def get_queryset(self):
-        return ActionRecord.objects.select_related("actor").prefetch_related(
+        # The actor's e-mail address, not the user: no model instance for it (rows.py).
+        return ActionRecord.objects.annotate(actor_email=F("actor__email")).prefetch_related(
             GenericPrefetch(
                 "subject",
                 [

@@ -164,3 +164,18 @@ def test_dashboard_items(official_client):
         f'<li><a href="{waiting_url}">&lt;Ny&gt;</a> (–, registrerad 24 november 2026)</li>' in html
     )
     assert f'<li><a href="{application_url}">D &amp; E</a> (24 november 2026)</li>' in html
+
+
+def test_dashboard_counts_what_it_does_not_list(official_client):
+    OrganisationFactory.create_batch(21, verification="unverified")
+    WrittenApplicationFactory.create_batch(2)
+    html = page(official_client, "backoffice:dashboard", "en")
+    assert html.count("registered") == 20
+    assert "All 21 organisations to verify</a>" in html
+    assert "applications in all" not in html
+
+
+def test_dashboard_with_nothing_to_do(official_client):
+    html = page(official_client, "backoffice:dashboard", "en")
+    assert "No organisation is waiting to be verified." in html
+    assert "No written application is waiting for review." in html
