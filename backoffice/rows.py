@@ -155,3 +155,35 @@ def applications_to_review(applications):
         )
         for application in applications
     )
+
+
+_FOLLOW_UP_ROW = """
+    <tr>
+      <td><a href="{}">{}</a></td>
+      <td>{}</td>
+      <td>{}</td>
+      <td>{} / {}</td>
+    </tr>
+  """
+
+
+def follow_up_rows(follow_ups):
+    """The follow-up list's <tbody> (follow-ups annotated with their version_label and their
+    counts of entries: unrecorded, commitments)."""
+    follow_up_url = url_for_each("backoffice:follow_up")
+    long_date = date_format("DATE_FORMAT")
+    draft = _("Draft")
+    return join(
+        html(
+            _FOLLOW_UP_ROW,
+            follow_up_url(follow_up.pk),
+            follow_up.year,
+            follow_up.version_label,
+            blocktranslated("Published %(date)s", date=long_date(follow_up.published_at))
+            if follow_up.is_published
+            else draft,
+            follow_up.unrecorded,
+            follow_up.commitments,
+        )
+        for follow_up in follow_ups
+    )

@@ -16,6 +16,8 @@ from tests.factories import (
     OrganisationFactory,
     SignatureFactory,
     WrittenApplicationFactory,
+    build_compact,
+    build_follow_up,
 )
 from tests.signin import sign_in_with_second_factor
 
@@ -179,3 +181,29 @@ def test_dashboard_with_nothing_to_do(official_client):
     html = page(official_client, "backoffice:dashboard", "en")
     assert "No organisation is waiting to be verified." in html
     assert "No written application is waiting for review." in html
+
+
+def test_follow_up_rows(official_client):
+    agreement = build_compact(version_label="2.<0>")
+    published = build_follow_up(agreement, 2025)
+    published.refresh_from_db()
+    draft = build_follow_up(agreement, 2026, publish=False, status="")
+    html = page(official_client, "backoffice:follow_ups", "en")
+    commitments = published.commitment_entries.count()
+    with translation.override("en"):
+        published_url = reverse("backoffice:follow_up", args=[published.pk])
+        draft_url = reverse("backoffice:follow_up", args=[draft.pk])
+        published_on = Template('{{ at|date:"DATE_FORMAT" }}').render(
+            Context({"at": published.published_at})
+        )
+    draft_row = (
+        f'\n    <tr>\n      <td><a href="{draft_url}">2026</a></td>\n      <td>2.&lt;0&gt;</td>'
+        f"\n      <td>Draft</td>\n      <td>{commitments} / {commitments}</td>\n    </tr>\n  "
+    )
+    published_row = (
+        f'\n    <tr>\n      <td><a href="{published_url}">2025</a></td>'
+        f"\n      <td>2.&lt;0&gt;</td>\n      <td>Published {published_on}</td>"
+        f"\n      <td>0 / {commitments}</td>\n    </tr>\n  "
+    )
+    assert draft_row in html
+    assert published_row in html
