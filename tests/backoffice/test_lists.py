@@ -35,9 +35,9 @@ def official_client(client):
 
 
 def page(client, url_name, language="sv", query=""):
+    # Inside override: the request's language does not outlast the test.
     with translation.override(language):
-        url = reverse(url_name)
-    response = client.get(url + query)
+        response = client.get(reverse(url_name) + query)
     assert response.status_code == 200
     return response.content.decode()
 

@@ -25,9 +25,10 @@ LATE = datetime.datetime(2026, 11, 23, 23, 30, tzinfo=datetime.UTC)
 
 def dashboard(client, representative, language="en"):
     client.force_login(representative.user)
+    # Inside override: the request's language does not outlast the test.
     with translation.override(language):
         url = reverse("organisations:dashboard", args=[representative.organisation.pk])
-    response = client.get(url)
+        response = client.get(url)
     assert response.status_code == 200
     return response
 
