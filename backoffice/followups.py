@@ -7,11 +7,12 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backoffice.rows import follow_up_rows
 from backoffice.views import decision
 from compact.models import Agreement
 from core.access import official
@@ -53,7 +54,8 @@ def follow_up_list(request):
                 request, _("The follow-up of %(year)s is started.") % {"year": follow_up.year}
             )
             return redirect("backoffice:follow_up", pk=follow_up.pk)
-    follow_ups = FollowUp.objects.select_related("agreement").annotate(
+    follow_ups = FollowUp.objects.annotate(
+        version_label=F("agreement__version_label"),
         unrecorded=Count("commitment_entries", filter=Q(commitment_entries__status="")),
         commitments=Count("commitment_entries"),
     )
@@ -63,6 +65,7 @@ def follow_up_list(request):
         {
             "section": "follow_ups",
             "follow_ups": follow_ups,
+            "rows": follow_up_rows(follow_ups),
             "form": form,
             "agreement": agreement,
         },

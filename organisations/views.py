@@ -13,6 +13,7 @@ from organisations.access import for_organisation
 from organisations.forms import LOGO_TYPES, InviteRepresentativeForm, OrganisationForm
 from organisations.invitations import invitation_token
 from organisations.models import Organisation, Representative, RepresentativeInvitation
+from organisations.rows import application_items, signature_rows
 from organisations.services import (
     InvitationError,
     RegistrationError,
@@ -96,21 +97,33 @@ def register(request):
 def dashboard(request, organisation):
     signatures = list(organisation.signatures.select_related("agreement").order_by("-signed_at"))
     applications = list(organisation.written_applications.select_related("agreement"))
-    # The version in force, through the reverse relation: organisations does not import compact.
-    agreements = organisation.signatures.model._meta.get_field("agreement").related_model
-    agreement = agreements.objects.in_force().first()
+    # The version in force: one version is in force at a time, so the one the organisation
+    # signed or applied to join when it did; else looked up through the reverse relation
+    # (organisations does not import compact).
+    agreement = next(
+        (
+            item.agreement
+            for item in (*signatures, *applications)
+            if item.agreement.status == "adopted"
+        ),
+        None,
+    )
+    if agreement is None:
+        agreements = organisation.signatures.model._meta.get_field("agreement").related_model
+        agreement = agreements.objects.in_force().first()
     on_agreement = agreement.pk if agreement else None
+    may_sign = rules.has_perm("organisations.sign_for_organisation", request.user, organisation)
     return render(
         request,
         "organisations/dashboard.html",
         {
             "organisation": organisation,
-            "may_sign": rules.has_perm(
-                "organisations.sign_for_organisation", request.user, organisation
-            ),
+            "may_sign": may_sign,
             "may_apply": rules.has_perm("compact.submit_application", request.user, organisation),
             "signatures": signatures,
+            "signature_rows": signature_rows(organisation, signatures, may_sign=may_sign),
             "applications": applications,
+            "application_items": application_items(organisation, applications),
             # The status panel: the version in force, and the organisation's effective
             # signature on it, or its application awaiting review.
             "agreement": agreement,

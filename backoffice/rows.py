@@ -1,0 +1,189 @@
+"""The rows of the officials' lists, built once per request with core/rows.py: the same
+markup as the row templates they replace (templates/backoffice/*.html hold the tables)."""
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from compact.models import Signature
+from core.rows import blocktranslated, date_format, html, join, labels, url_for_each
+from organisations.models import Organisation
+
+# What signature_rows() reads of each signature: Signature.objects.values(*…, **…).
+SIGNATURE_COLUMNS = (
+    (
+        "pk",
+        "organisation_id",
+        "signed_at",
+        "signer_name",
+        "channel",
+        "approved_by",
+        "withdrawn_at",
+        "withdrawal_reason",
+    ),
+    {
+        "organisation_name": F("organisation__name"),
+        "version_label": F("agreement__version_label"),
+        "agreement_status": F("agreement__status"),
+        "approved_by_email": F("approved_by__email"),
+    },
+)
+
+_SIGNATURE_ROW = """
+    <tr>
+      <td><a href="{}">{}</a></td>
+      <td>{}</td>
+      <td>{}, {}</td>
+      <td>{}{}</td>
+      <td>{}</td>
+      <td>{}</td>
+    </tr>
+  """
+
+
+def signature_rows(signatures):
+    """The signature list's <tbody>, of signatures as dicts of SIGNATURE_COLUMNS."""
+    organisation_url = url_for_each("backoffice:organisation")
+    withdraw_url = url_for_each("backoffice:withdraw")
+    short_date = date_format("SHORT_DATE_FORMAT")
+    channels = labels(Signature.Channel.choices)
+    approved_by, withdrawn = _("approved by"), _("Withdrawn")
+    history, effective, withdraw = _("History: an earlier version"), _("Effective"), _("Withdraw")
+
+    def row(signature):
+        status = signature["agreement_status"]
+        if signature["withdrawn_at"]:
+            state = html(
+                "{} {}: {}",
+                withdrawn,
+                short_date(signature["withdrawn_at"]),
+                signature["withdrawal_reason"],
+            )
+        else:
+            state = history if status == "superseded" else effective
+        return html(
+            _SIGNATURE_ROW,
+            organisation_url(signature["organisation_id"]),
+            signature["organisation_name"],
+            signature["version_label"],
+            short_date(signature["signed_at"]),
+            signature["signer_name"],
+            channels.get(signature["channel"], signature["channel"]),
+            html(" ({} {})", approved_by, signature["approved_by_email"])
+            if signature["approved_by"] is not None
+            else "",
+            state,
+            html('<a href="{}">{}</a>', withdraw_url(signature["pk"]), withdraw)
+            if not signature["withdrawn_at"] and status == "adopted"
+            else "",
+        )
+
+    return join(map(row, signatures))
+
+
+# What organisation_rows() reads of each organisation, besides its effective_signatures.
+ORGANISATION_COLUMNS = ("pk", "name", "organisation_number", "kind", "verification")
+
+
+def organisation_rows(organisations):
+    """The organisation list's <tbody>, of organisations as dicts of ORGANISATION_COLUMNS and
+    effective_signatures."""
+    organisation_url = url_for_each("backoffice:organisation")
+    kinds = labels(Organisation.Kind.choices)
+    verifications = labels(Organisation.Verification.choices)
+    yes, no = _("Yes"), _("No")
+    return join(
+        html(
+            '\n    <tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+            "<td>{}</td></tr>\n  ",
+            organisation_url(organisation["pk"]),
+            organisation["name"],
+            organisation["organisation_number"] or "–",
+            kinds.get(organisation["kind"], organisation["kind"]),
+            verifications.get(organisation["verification"], organisation["verification"]),
+            yes if organisation["effective_signatures"] else no,
+        )
+        for organisation in organisations
+    )
+
+
+def action_record_rows(records):
+    """The action log's <tbody> (records annotated with actor_email, their subject fetched:
+    the subject is shown as its model's str())."""
+    short_datetime = date_format("SHORT_DATETIME_FORMAT")
+    return join(
+        html(
+            "\n    <tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n  ",
+            short_datetime(record.at),
+            record.actor_email or "–",
+            record.label,
+            record.subject or "–",
+            record.summary,
+        )
+        for record in records
+    )
+
+
+def organisations_to_verify(organisations):
+    """The dashboard's list items of organisations awaiting verification."""
+    organisation_url = url_for_each("backoffice:organisation")
+    long_date = date_format("DATE_FORMAT")
+    return join(
+        html(
+            '<li><a href="{}">{}</a> ({})</li>',
+            organisation_url(organisation.pk),
+            organisation.name,
+            blocktranslated(
+                "%(number)s, registered %(date)s",
+                number=organisation.organisation_number or "–",
+                date=long_date(organisation.created_at),
+            ),
+        )
+        for organisation in organisations
+    )
+
+
+def applications_to_review(applications):
+    """The dashboard's list items of written applications awaiting review."""
+    application_url = url_for_each("backoffice:application")
+    long_date = date_format("DATE_FORMAT")
+    return join(
+        html(
+            '<li><a href="{}">{}</a> ({})</li>',
+            application_url(application.pk),
+            application.organisation.name,
+            long_date(application.submitted_at),
+        )
+        for application in applications
+    )
+
+
+_FOLLOW_UP_ROW = """
+    <tr>
+      <td><a href="{}">{}</a></td>
+      <td>{}</td>
+      <td>{}</td>
+      <td>{} / {}</td>
+    </tr>
+  """
+
+
+def follow_up_rows(follow_ups):
+    """The follow-up list's <tbody> (follow-ups annotated with their version_label and their
+    counts of entries: unrecorded, commitments)."""
+    follow_up_url = url_for_each("backoffice:follow_up")
+    long_date = date_format("DATE_FORMAT")
+    draft = _("Draft")
+    return join(
+        html(
+            _FOLLOW_UP_ROW,
+            follow_up_url(follow_up.pk),
+            follow_up.year,
+            follow_up.version_label,
+            blocktranslated("Published %(date)s", date=long_date(follow_up.published_at))
+            if follow_up.is_published
+            else draft,
+            follow_up.unrecorded,
+            follow_up.commitments,
+        )
+        for follow_up in follow_ups
+    )
