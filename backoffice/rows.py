@@ -3,9 +3,10 @@ markup as the row templates they replace (templates/backoffice/*.html hold the t
 
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from compact.models import Signature
-from core.rows import blocktranslated, date_format, html, join, labels, url_for_each
+from core.rows import blocktranslated, date_formatter, html, join, labels, url_for_each
 from organisations.models import Organisation
 
 # What signature_rows() reads of each signature: Signature.objects.values(*…, **…).
@@ -44,7 +45,7 @@ def signature_rows(signatures):
     """The signature list's <tbody>, of signatures as dicts of SIGNATURE_COLUMNS."""
     organisation_url = url_for_each("backoffice:organisation")
     withdraw_url = url_for_each("backoffice:withdraw")
-    short_date = date_format("SHORT_DATE_FORMAT")
+    short_date = date_formatter("SHORT_DATE_FORMAT")
     channels = labels(Signature.Channel.choices)
     approved_by, withdrawn = _("approved by"), _("Withdrawn")
     history, effective, withdraw = _("History: an earlier version"), _("Effective"), _("Withdraw")
@@ -109,7 +110,7 @@ def organisation_rows(organisations):
 def action_record_rows(records):
     """The action log's <tbody> (records annotated with actor_email, their subject fetched:
     the subject is shown as its model's str())."""
-    short_datetime = date_format("SHORT_DATETIME_FORMAT")
+    short_datetime = date_formatter("SHORT_DATETIME_FORMAT")
     return join(
         html(
             "\n    <tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n  ",
@@ -126,14 +127,14 @@ def action_record_rows(records):
 def organisations_to_verify(organisations):
     """The dashboard's list items of organisations awaiting verification."""
     organisation_url = url_for_each("backoffice:organisation")
-    long_date = date_format("DATE_FORMAT")
+    long_date = date_formatter("DATE_FORMAT")
     return join(
         html(
             '<li><a href="{}">{}</a> ({})</li>',
             organisation_url(organisation.pk),
             organisation.name,
             blocktranslated(
-                "%(number)s, registered %(date)s",
+                gettext_noop("%(number)s, registered %(date)s"),
                 number=organisation.organisation_number or "–",
                 date=long_date(organisation.created_at),
             ),
@@ -145,7 +146,7 @@ def organisations_to_verify(organisations):
 def applications_to_review(applications):
     """The dashboard's list items of written applications awaiting review."""
     application_url = url_for_each("backoffice:application")
-    long_date = date_format("DATE_FORMAT")
+    long_date = date_formatter("DATE_FORMAT")
     return join(
         html(
             '<li><a href="{}">{}</a> ({})</li>',
@@ -171,7 +172,7 @@ def follow_up_rows(follow_ups):
     """The follow-up list's <tbody> (follow-ups annotated with their version_label and their
     counts of entries: unrecorded, commitments)."""
     follow_up_url = url_for_each("backoffice:follow_up")
-    long_date = date_format("DATE_FORMAT")
+    long_date = date_formatter("DATE_FORMAT")
     draft = _("Draft")
     return join(
         html(
@@ -179,7 +180,9 @@ def follow_up_rows(follow_ups):
             follow_up_url(follow_up.pk),
             follow_up.year,
             follow_up.version_label,
-            blocktranslated("Published %(date)s", date=long_date(follow_up.published_at))
+            blocktranslated(
+                gettext_noop("Published %(date)s"), date=long_date(follow_up.published_at)
+            )
             if follow_up.is_published
             else draft,
             follow_up.unrecorded,

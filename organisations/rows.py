@@ -4,8 +4,9 @@ they replace (templates/organisations/dashboard.html holds the table)."""
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from core.rows import blocktranslated, date_format, html, join, labels, url_for_each
+from core.rows import blocktranslated, date_formatter, html, join, labels, url_for_each
 
 _SIGNATURE_ROW = """
         <tr{}>
@@ -27,7 +28,7 @@ def signature_rows(organisation, signatures, *, may_sign: bool):
         return join([])
     certificate_url = url_for_each("compact:certificate_pdf", organisation.pk)
     withdraw_url = url_for_each("compact:withdraw", organisation.pk)
-    long_date = date_format("DATE_FORMAT")
+    long_date = date_formatter("DATE_FORMAT")
     channels = labels(type(signatures[0])._meta.get_field("channel").choices)
     signed, channel, state = _("Signed"), _("Channel"), _("State")
     history_class = mark_safe(' class="history"')
@@ -42,14 +43,14 @@ def signature_rows(organisation, signatures, *, may_sign: bool):
         status = signature.agreement.status
         if signature.withdrawn_at:
             state_text = blocktranslated(
-                "Withdrawn %(date)s", date=long_date(signature.withdrawn_at)
+                gettext_noop("Withdrawn %(date)s"), date=long_date(signature.withdrawn_at)
             )
         else:
             state_text = history if status == "superseded" else effective
         return html(
             _SIGNATURE_ROW,
             history_class if signature.withdrawn_at or status == "superseded" else "",
-            blocktranslated("Version %(version)s", version=version),
+            blocktranslated(gettext_noop("Version %(version)s"), version=version),
             signed,
             long_date(signature.signed_at),
             signature.signer_name,
@@ -62,7 +63,8 @@ def signature_rows(organisation, signatures, *, may_sign: bool):
                 '<br><a href="{}">{}</a>',
                 certificate_url(signature.pk),
                 blocktranslated(
-                    "Certificate of signing, version %(version)s (PDF)", version=version
+                    gettext_noop("Certificate of signing, version %(version)s (PDF)"),
+                    version=version,
                 ),
             )
             if organisation.is_verified
@@ -70,7 +72,9 @@ def signature_rows(organisation, signatures, *, may_sign: bool):
             html(
                 '<a href="{}">{}</a>',
                 withdraw_url(signature.pk),
-                blocktranslated("Withdraw the signature on version %(version)s", version=version),
+                blocktranslated(
+                    gettext_noop("Withdraw the signature on version %(version)s"), version=version
+                ),
             )
             if not signature.withdrawn_at and status == "adopted" and may_sign
             else "",
@@ -84,7 +88,7 @@ def application_items(organisation, applications):
     if not applications:
         return join([])
     document_url = url_for_each("compact:application_document", organisation.pk)
-    long_date = date_format("DATE_FORMAT")
+    long_date = date_formatter("DATE_FORMAT")
     statuses = labels(type(applications[0])._meta.get_field("status").choices)
     download = _("Download the application (PDF)")
     return join(
