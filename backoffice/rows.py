@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from compact.models import Signature
+from compact.models import Agreement, Signature
 from core.rows import blocktranslated, date_formatter, html, join, labels, url_for_each
 from organisations.models import Organisation
 
@@ -60,7 +60,7 @@ def signature_rows(signatures):
                 signature["withdrawal_reason"],
             )
         else:
-            state = history if status == "superseded" else effective
+            state = history if status == Agreement.Status.SUPERSEDED else effective
         return html(
             _SIGNATURE_ROW,
             organisation_url(signature["organisation_id"]),
@@ -74,7 +74,7 @@ def signature_rows(signatures):
             else "",
             state,
             html('<a href="{}">{}</a>', withdraw_url(signature["pk"]), withdraw)
-            if not signature["withdrawn_at"] and status == "adopted"
+            if Signature.may_be_withdrawn(signature["withdrawn_at"], status)
             else "",
         )
 

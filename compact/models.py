@@ -347,6 +347,13 @@ class Signature(LoggedModel):
             ),
         ]
 
+    @staticmethod
+    def may_be_withdrawn(withdrawn_at, agreement_status) -> bool:
+        """Standing, on the version in force: a signature on a superseded version is
+        history, as the version's list of signatories and its sealed PDFs are. (Given the
+        columns, so that rows read as values() ask it too.)"""
+        return withdrawn_at is None and agreement_status == Agreement.Status.ADOPTED
+
     def __str__(self):
         return f"{self.organisation} – {self.agreement}"
 

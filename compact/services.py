@@ -289,7 +289,7 @@ def signature_withdraw(*, signature: Signature, actor: User, reason: str) -> Sig
     )
     if signature.withdrawn_at:
         raise SigningError(_("This signature has already been withdrawn."))
-    if signature.agreement.status == Agreement.Status.SUPERSEDED:
+    if not Signature.may_be_withdrawn(signature.withdrawn_at, signature.agreement.status):
         # The version's list of signatories is history, as the sealed PDFs issued of it.
         raise SigningError(
             _("This signature is on a version no longer in force: it stays as history.")

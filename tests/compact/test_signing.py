@@ -386,3 +386,14 @@ def test_database_allows_one_effective_forum_signature_per_organisation_and_vers
             channel="forum",
             signed_by=None,
         )
+
+
+@pytest.mark.parametrize(
+    ("withdrawn", "status", "expected"),
+    [(False, "adopted", True), (True, "adopted", False), (False, "superseded", False)],
+)
+def test_may_be_withdrawn_is_standing_on_the_version_in_force(withdrawn, status, expected):
+    from django.utils import timezone
+
+    withdrawn_at = timezone.now() if withdrawn else None
+    assert Signature.may_be_withdrawn(withdrawn_at, status) is expected
