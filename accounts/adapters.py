@@ -1,8 +1,10 @@
 from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.core.exceptions import ValidationError
 
+from accounts.tasks import mail_as_dict, send_account_mail
 from core.mail import html_from_text, site_domain, site_name
 from core.security import security_event
 
@@ -23,8 +25,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return True
 
     def send_mail(self, template_prefix, email, context):
-        site = PortalSite(name=site_name(), domain=site_domain())
-        super().send_mail(template_prefix, email, {**context, "current_site": site})
+        """allauth's message rendered here, in the request's language, and sent by the
+        worker (accounts.tasks): slow work is not the request's."""
+        context = {
+            "request": allauth_context.request,
+            "email": email,
+            **context,
+            "current_site": PortalSite(name=site_name(), domain=site_domain()),
+        }
+        message = self.render_mail(template_prefix, email, context)
+        send_account_mail.delay(mail_as_dict(message))
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's message, with an HTML part in the portal's look made of its text."""
