@@ -40,6 +40,19 @@ def issue_follow_up_document(follow_up_pk: int, language: str) -> int | None:
     return document.pk if document else None
 
 
+@shared_task
+def issue_changed_follow_up_documents() -> None:
+    """Celery beat, hourly: each published year's PDF issued again if what it shows changed
+    in a way no signal told (a commitment's text edited in the admin), as compact's sweep
+    does for the agreements; an unchanged one is compared and left."""
+    from principles.models import FollowUp
+
+    published = FollowUp.objects.filter(published_at__isnull=False).values_list("pk", flat=True)
+    for follow_up_pk in published:
+        for language, _name in settings.LANGUAGES:
+            issue_follow_up_document.delay(follow_up_pk, language)
+
+
 def queue_follow_up_documents(follow_up_pk: int) -> None:
     """On commit: the follow-up's PDF in every language (PDF_ISSUE_ON_CHANGE: off in the
     test suite but for the tests of the PDFs)."""

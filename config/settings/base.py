@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compact.tasks.issue_changed_documents",
         "schedule": 60 * 60.0,
     },
+    "issue-changed-follow-up-documents": {
+        "task": "principles.tasks.issue_changed_follow_up_documents",
+        "schedule": 60 * 60.0,
+    },
     # The officials reminded DUE_REMINDER_DAYS ahead of the next follow-up and revision
     # of the version in force (daily; each due date once).
     "due-date-reminders": {

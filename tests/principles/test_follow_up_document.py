@@ -30,8 +30,8 @@ from principles.followups import (
     follow_up_create,
     follow_up_publish,
 )
-from principles.models import EntryStatus
-from principles.tasks import issue_follow_up_document
+from principles.models import Commitment, EntryStatus
+from principles.tasks import issue_changed_follow_up_documents, issue_follow_up_document
 from tests.factories import OfficialFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +229,14 @@ def test_a_follow_up_edition_must_name_its_year(compact):
             sha256="0" * 64,
             source_digest="0" * 64,
         )
+
+
+def test_the_hourly_sweep_issues_a_year_again_after_an_edit_no_signal_told(published):
+    entry = published.commitment_entries.select_related("commitment").first()
+    # As an edit in the admin of the version's text would: no follow-up signal.
+    Commitment.objects.filter(pk=entry.commitment_id).update(text_sv="En omskriven åtagandetext.")
+    issue_changed_follow_up_documents()
+    assert editions(2025).count() == 3  # Swedish again; English shows the English text
+    assert "En omskriven åtagandetext." in text_of(latest(published, "sv"))
+    issue_changed_follow_up_documents()
+    assert editions(2025).count() == 3  # nothing changed since
