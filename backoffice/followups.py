@@ -58,7 +58,7 @@ def follow_up_list(request):
         version_label=F("agreement__version_label"),
         unrecorded=Count("commitment_entries", filter=Q(commitment_entries__status="")),
         commitments=Count("commitment_entries"),
-    )
+    ).order_by("-year")  # Meta.ordering is not applied to a query with GROUP BY
     return render(
         request,
         "backoffice/follow_ups/list.html",

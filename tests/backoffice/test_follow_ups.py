@@ -233,3 +233,12 @@ def test_the_follow_up_pages_are_bounded(
     }[page]
     with django_assert_max_num_queries(MAX_QUERIES):
         assert client.get(url).status_code == 200
+
+
+def test_the_list_shows_the_newest_year_first(signed_in, compact):
+    years = [2021, 2024, 2020, 2026, 2022, 2025, 2023]
+    for year in years:
+        signed_in.post(reverse("backoffice:follow_ups"), {"year": year})
+    tbody = signed_in.get(reverse("backoffice:follow_ups")).content.decode().split("<tbody")[1]
+    shown = sorted(years, key=lambda year: tbody.index(f">{year}</a>"))
+    assert shown == sorted(years, reverse=True)
