@@ -130,9 +130,9 @@ def _with_shared_content(view, request, *args, **kwargs):
     if shared is not None:
         from core.templatetags.portal import fill_shared_page  # core's tags import this module
 
-        html = fill_shared_page(shared, request)
-        if html is not None:
-            return HttpResponse(html)
+        page = fill_shared_page(shared, request)
+        if page is not None:
+            return HttpResponse(page)
     setattr(request, CONTENT_KEY_ATTRIBUTE, key)
     try:
         response = view(request, *args, **kwargs)
@@ -142,7 +142,10 @@ def _with_shared_content(view, request, *args, **kwargs):
         delattr(request, CONTENT_KEY_ATTRIBUTE)  # an error page is not this page
     shared = getattr(request, SHARED_PAGE_ATTRIBUTE, None)
     if shared is not None and response.status_code == 200:
-        pages.set(key, shared, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        from core.templatetags.portal import keep_shared_page
+
+        if (kept := keep_shared_page(shared, response.content)) is not None:
+            pages.set(key, kept, settings.PUBLIC_PAGE_CACHE_SECONDS)
     return response
 
 

@@ -362,7 +362,6 @@ def _file_field(field, wrapper, label, errors, help_text):
 
 
 _HOLES = "portal.public_content.holes"  # in the render context while a page is shared
-_KEPT = "portal_kept_page"  # on the request while fill_shared_page() fills a kept page
 # A visitor's part's place in a kept page: its id between NULs, with a secret of the process
 # so that no text on the page (a search term echoed back) can pass for one.
 _HOLE_SECRET = secrets.token_hex(8)
@@ -382,12 +381,6 @@ class PublicContentNode(template.Node):
 
     def render(self, context):
         request = context.get("request")
-        kept = getattr(request, _KEPT, None)
-        if kept is not None:  # fill_shared_page()
-            html = self.fill(kept, context)
-            if html is None:
-                raise _NotThisTemplate
-            return html
         if getattr(request, CONTENT_KEY_ATTRIBUTE, None) is None:
             return self.nodelist.render(context)
         filled = {}
@@ -396,47 +389,50 @@ class PublicContentNode(template.Node):
             shared = str(self.nodelist.render(context))
         finally:
             del context.render_context[_HOLES]
-        # Kept by core.public_cache if the view answers 200.
-        setattr(request, SHARED_PAGE_ATTRIBUTE, (self.origin.template_name, shared))
-        return self.fill(shared, context, filled)
-
-    def fill(self, shared, context, filled=None):
-        """The shared page with each visitor's part rendered in: on its first rendering the
-        parts just rendered (``filled``), on a kept page each part rendered now; None if a
-        kept page names a part this process does not have (kept from another compilation
-        of a template)."""
         parts = _HOLE.split(shared)  # text, hole id, text, hole id, …, text
-        for i in range(1, len(parts), 2):
-            hole_id = int(parts[i])
-            if filled is not None:
-                parts[i] = filled[hole_id]
-            elif (hole := _holes.get(hole_id)) is not None:
-                parts[i] = hole.nodelist.render(context)
-            else:
-                return None
-        return mark_safe("".join(parts))  # noqa: S308 — the templates' own output
+        page = mark_safe(  # noqa: S308 — the templates' own output
+            "".join(filled[int(part)] if i % 2 else part for i, part in enumerate(parts))
+        )
+        # Kept by core.public_cache (keep_shared_page) if the view answers 200.
+        setattr(request, SHARED_PAGE_ATTRIBUTE, (self.origin.template_name, parts, page))
+        return page
 
 
-class _NotThisTemplate(Exception):
-    pass
+def keep_shared_page(shared, content: bytes):
+    """What core.public_cache keeps of a page rendered for everyone: the template's name
+    and the page as bytes between the visitor's parts (their ids), the text around
+    ``{% public_content %}`` (``content``, the response, has it) included. None if the
+    response is not that page."""
+    template_name, parts, page = shared
+    page = page.encode()
+    start = content.find(page)
+    if start < 0:
+        return None
+    kept = [int(part) if i % 2 else part.encode() for i, part in enumerate(parts)]
+    kept[0] = content[:start] + kept[0]
+    kept[-1] += content[start + len(page) :]
+    return template_name, tuple(kept)
 
 
-def fill_shared_page(shared, request):
+def fill_shared_page(kept, request) -> bytes | None:
     """A page kept by core.public_cache for everyone, with this visitor's parts rendered in
-    (with the context processors' variables: the user, the CSRF token, the messages…):
-    the template that kept it is rendered with the kept page in place of what is inside
-    ``{% public_content %}``. None when it cannot be (not the template that kept it)."""
-    template_name, html = shared
+    (with the context processors' variables: the user, the CSRF token, the messages…),
+    without rendering the rest of the page again. None when it cannot be (a part this
+    process does not have: kept from another compilation of a template)."""
+    template_name, parts = kept
     backend = engines["django"]
     compiled = backend.get_template(template_name).template
     context = make_context({}, request, autoescape=backend.engine.autoescape)
-    setattr(request, _KEPT, html)
-    try:
-        return compiled.render(context)
-    except _NotThisTemplate:
-        return None
-    finally:
-        delattr(request, _KEPT)
+    page = []
+    with context.render_context.push_state(compiled), context.bind_template(compiled):
+        for part in parts:
+            if type(part) is int:
+                if (hole := _holes.get(part)) is None:
+                    return None
+                page.append(str(hole.nodelist.render(context)).encode())
+            else:
+                page.append(part)
+    return b"".join(page)
 
 
 class PerVisitorNode(template.Node):
