@@ -132,7 +132,7 @@ def _with_shared_content(view, request, *args, **kwargs):
 
         page = fill_shared_page(shared, request)
         if page is not None:
-            return HttpResponse(page)
+            return HttpResponse(page, charset=shared[1])
     setattr(request, CONTENT_KEY_ATTRIBUTE, key)
     try:
         response = view(request, *args, **kwargs)
@@ -144,7 +144,7 @@ def _with_shared_content(view, request, *args, **kwargs):
     if shared is not None and response.status_code == 200:
         from core.templatetags.portal import keep_shared_page
 
-        if (kept := keep_shared_page(shared, response.content)) is not None:
+        if (kept := keep_shared_page(shared, response)) is not None:
             pages.set(key, kept, settings.PUBLIC_PAGE_CACHE_SECONDS)
     return response
 

@@ -398,41 +398,45 @@ class PublicContentNode(template.Node):
         return page
 
 
-def keep_shared_page(shared, content: bytes):
+def keep_shared_page(shared, response):
     """What core.public_cache keeps of a page rendered for everyone: the template's name
-    and the page as bytes between the visitor's parts (their ids), the text around
-    ``{% public_content %}`` (``content``, the response, has it) included. None if the
-    response is not that page."""
+    and the page as bytes between the visitor's parts (their ids in this process), the text
+    around ``{% public_content %}`` taken from the response. None if the response is not
+    that page (streamed, or changed after the template rendered it)."""
+    if getattr(response, "streaming", False):
+        return None
     template_name, parts, page = shared
-    page = page.encode()
+    charset = response.charset
+    content = response.content
+    page = page.encode(charset)
     start = content.find(page)
     if start < 0:
         return None
-    kept = [int(part) if i % 2 else part.encode() for i, part in enumerate(parts)]
+    kept = [int(part) if i % 2 else part.encode(charset) for i, part in enumerate(parts)]
     kept[0] = content[:start] + kept[0]
     kept[-1] += content[start + len(page) :]
-    return template_name, tuple(kept)
+    return _HOLE_SECRET, charset, template_name, tuple(kept)
 
 
 def fill_shared_page(kept, request) -> bytes | None:
     """A page kept by core.public_cache for everyone, with this visitor's parts rendered in
     (with the context processors' variables: the user, the CSRF token, the messages…),
-    without rendering the rest of the page again. None when it cannot be (a part this
-    process does not have: kept from another compilation of a template)."""
-    template_name, parts = kept
+    without rendering the rest of the page again. None when it cannot be: kept by another
+    process (or another compilation of a template), whose parts this one does not know."""
+    secret, charset, template_name, parts = kept
+    if secret != _HOLE_SECRET:
+        return None
+    holes = {part: _holes.get(part) for part in parts if type(part) is int}
+    if None in holes.values():
+        return None
     backend = engines["django"]
     compiled = backend.get_template(template_name).template
     context = make_context({}, request, autoescape=backend.engine.autoescape)
-    page = []
     with context.render_context.push_state(compiled), context.bind_template(compiled):
-        for part in parts:
-            if type(part) is int:
-                if (hole := _holes.get(part)) is None:
-                    return None
-                page.append(str(hole.nodelist.render(context)).encode())
-            else:
-                page.append(part)
-    return b"".join(page)
+        return b"".join(
+            str(holes[part].nodelist.render(context)).encode(charset) if type(part) is int else part
+            for part in parts
+        )
 
 
 class PerVisitorNode(template.Node):

@@ -157,7 +157,7 @@ def _cached_content(path):
     kept = caches["public_pages"].get(f"content:{content_version()}:sv:{path}")
     if not kept:
         return kept
-    _template_name, parts = kept  # the page as bytes between the visitors' parts (their ids)
+    _secret, _charset, _template_name, parts = kept  # bytes between the visitors' parts
     return "".join(
         f"\x00hole:0:{part}\x00" if isinstance(part, int) else part.decode() for part in parts
     )
@@ -442,14 +442,36 @@ def test_a_kept_page_is_byte_for_byte_the_page_rendered_afresh(client, compact, 
     def normalised(response):
         return token.sub("", _NONCE.sub("", response.content.decode()))
 
-    client.force_login(RepresentativeFactory().user)
+    first_visitor, visitor = RepresentativeFactory().user, OfficialFactory()
     for path in (reverse("principles:list"), reverse("core:join")):
-        first = client.get(path)  # rendered, and kept
+        client.force_login(first_visitor)
+        client.get(path)  # rendered for the first visitor, and kept
         assert _cached_content(path)
+        client.force_login(visitor)
         kept = client.get(path)
         settings.PUBLIC_PAGE_CACHE = False
         fresh = client.get(path)
         settings.PUBLIC_PAGE_CACHE = True
-        assert normalised(kept) == normalised(first) == normalised(fresh), path
+        assert normalised(kept) == normalised(fresh), path
+        assert first_visitor.email not in kept.content.decode()
+        assert visitor.email in kept.content.decode()
         assert kept.content.startswith(b"<!DOCTYPE html>")
         assert kept["Content-Type"] == fresh["Content-Type"]
+
+
+def test_a_page_kept_by_another_process_is_not_filled_here(client, compact):
+    """Parts are named by ids of this process: a page kept with another process's secret
+    (were the page cache shared) is rendered afresh."""
+    from core.public_cache import content_version
+
+    path = reverse("principles:list")
+    client.force_login(RepresentativeFactory().user)
+    client.get(path)
+    key = f"content:{content_version()}:sv:{path}"
+    _secret, charset, template_name, parts = caches["public_pages"].get(key)
+    foreign = tuple(b"FOREIGN" if isinstance(part, bytes) else part for part in parts)
+    caches["public_pages"].set(key, ("another-process", charset, template_name, foreign))
+    page = client.get(path)
+    assert page.status_code == 200
+    assert b"FOREIGN" not in page.content
+    assert page.content.startswith(b"<!DOCTYPE html>")
