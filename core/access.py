@@ -59,7 +59,14 @@ def official(view):
 
 
 def has_second_factor(user) -> bool:
+    """Has the user set up a TOTP authenticator? Read with the user on a signed-in request
+    (core.auth_backends), else asked of the database."""
     from allauth.mfa.models import Authenticator
+
+    from core.auth_backends import HAS_TOTP
+
+    if (known := getattr(user, HAS_TOTP, None)) is not None:
+        return known
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 

@@ -92,9 +92,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "core.auth_backends.OneQueryPermissionBackend",  # permissions in one query, not two
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's backend (Django's ModelBackend signing in by e-mail address), reading the
+    # user, their permissions and their second factor in one query; sessions name it.
+    "core.auth_backends.OneQueryBackend",
     "rules.permissions.ObjectPermissionBackend",  # object rules: */rules.py
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -145,19 +145,33 @@ setting_changed.connect(_forget_kept_includes, dispatch_uid="core.portal.kept_in
 
 
 @register.simple_tag
-def kept_include(template_name):
+def kept_include(template_name, **values):
     """``{% kept_include "_footer.html" %}``: a part of the page that depends on nothing but
-    the language and the settings (the portal's identity): rendered once per language and
+    the language and the settings (the portal's identity), rendered once per language and
     process, then kept (settings changed in a test forget it; with DEBUG, as under
     ``make run``, it is rendered every time, so that an edited template shows). Its template
-    sees ``identity`` and ``LANGUAGE_CODE``, nothing of the page's context."""
-    key = (template_name, get_language(), get_script_prefix(), get_urlconf())
+    sees ``identity`` and ``LANGUAGE_CODE``, nothing of the page's context but the few plain
+    values given to it (``{% kept_include "backoffice/_nav.html" section=section %}``: kept
+    once per value too)."""
+    for name, value in values.items():
+        if value is not None and type(value) not in (str, int, bool):
+            raise template.TemplateSyntaxError(
+                f"kept_include {template_name}: {name} is a {type(value).__name__}; a kept part "
+                "takes only plain values (strings, numbers), of which there are a few."
+            )
+    key = (
+        template_name,
+        get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        tuple(sorted(values.items())),
+    )
     html = _kept_includes.get(key)
     if html is None:
         html = mark_safe(  # noqa: S308 — a template's autoescaped output
             engines["django"]
             .get_template(template_name)
-            .render({"identity": identity(), "LANGUAGE_CODE": get_language()})
+            .render({"identity": identity(), "LANGUAGE_CODE": get_language(), **values})
         )
         if not settings.DEBUG:
             if len(_kept_includes) > 100:  # a few templates × languages; bounded regardless

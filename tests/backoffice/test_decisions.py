@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from compact.models import Signature
 from core.models import ActionRecord
@@ -241,17 +242,27 @@ def test_the_organisation_page_shows_its_history(client, compact, official):
     assert "Registered the organisation" in html
 
 
-def test_the_current_tab_is_marked(client, compact, official):
+def test_the_current_tab_is_marked(client, compact, official, settings):
+    settings.DEBUG = False  # the tabs are kept per section and language, as in production
     sign_in_with_second_factor(client, official)
-    for name, label in (
-        ("backoffice:dashboard", "To review"),
-        ("backoffice:organisations", "Organisations"),
-        ("backoffice:signatures", "Signatures"),
-        ("backoffice:log", "Action log"),
-    ):
-        html = client.get(reverse(name)).content.decode()
-        assert html.count('aria-current="page"') == 1, name
-        assert f'aria-current="page" href="{reverse(name)}">{label}</a>' in html, name
+    tabs = (
+        ("backoffice:dashboard", "To review", "Att hantera"),
+        ("backoffice:organisations", "Organisations", "Organisationer"),
+        ("backoffice:meetings", "Meetings", "Möten"),
+        ("backoffice:versions", "Versions", "Versioner"),
+        ("backoffice:signatures", "Signatures", "Underskrifter"),
+        ("backoffice:follow_ups", "Follow-ups", "Uppföljningar"),
+        ("backoffice:log", "Action log", "Händelselogg"),
+    )
+    for language in ("en", "sv", "en"):
+        with translation.override(language):
+            for name, english, swedish in tabs:
+                label = english if language == "en" else swedish
+                html = client.get(reverse(name)).content.decode()
+                tabs_html = html.split('<ul class="nav nav-tabs mb-4">')[1].split("</ul>")[0]
+                assert tabs_html.count('aria-current="page"') == 1, name
+                assert f'aria-current="page" href="{reverse(name)}">{label}</a>' in tabs_html
+                assert tabs_html.count(f'href="/{language}/backoffice/') == len(tabs), name
 
 
 def test_the_action_log_names_each_subject_in_bounded_queries(

@@ -67,6 +67,17 @@ def test_the_kept_footer_is_each_languages_own(client, settings):
     assert "About the portal" in pages["en"]
 
 
+def test_a_kept_part_takes_only_plain_values():
+    from django.template import TemplateSyntaxError, engines
+
+    page = engines["django"].from_string(
+        '{% load portal %}{% kept_include "backoffice/_nav.html" section=section %}'
+    )
+    assert 'aria-current="page"' in page.render({"section": "log"})
+    with pytest.raises(TemplateSyntaxError, match="plain values"):
+        page.render({"section": object()})
+
+
 def test_a_visitors_part_in_a_loop_is_refused():
     from django.template import Context, Template, TemplateSyntaxError
 
