@@ -98,9 +98,7 @@ class OneQueryBackend(AuthenticationBackend):
         database = router.db_for_read(User)
         connection = connections[database]
         with connection.cursor() as cursor:
-            cursor.execute(
-                _user_sql(connection.ops.quote_name), [Authenticator.Type.TOTP, user_id]
-            )
+            cursor.execute(_user_sql(connection.ops.quote_name), [Authenticator.Type.TOTP, user_id])
             rows = cursor.fetchall()
         if not rows:
             return None

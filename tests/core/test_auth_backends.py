@@ -77,7 +77,12 @@ def test_reads_the_user_their_permissions_and_second_factor_in_one_query(
     direct = UserFactory(full_name="Åsa Öberg")
     direct.user_permissions.add(Permission.objects.get(codename="view_group"))
     official, with_totp = OfficialFactory(), OfficialFactory(totp=True)
-    for user, totp in ((UserFactory(), False), (direct, False), (official, False), (with_totp, True)):
+    for user, totp in (
+        (UserFactory(), False),
+        (direct, False),
+        (official, False),
+        (with_totp, True),
+    ):
         expected = ModelBackend().get_all_permissions(_fresh(user))
         with django_assert_num_queries(1):
             read = OneQueryBackend().get_user(str(user.pk))  # as the session holds it
@@ -126,6 +131,10 @@ def test_an_officials_request_reads_who_they_are_once(client, django_assert_num_
 
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("backoffice:follow_ups")).status_code == 200
-    reads_of_the_user = [q["sql"] for q in queries if '"accounts_user"' in q["sql"].split("WHERE")[0]]
+    reads_of_the_user = [
+        q["sql"] for q in queries if '"accounts_user"' in q["sql"].split("WHERE")[0]
+    ]
     assert len(reads_of_the_user) == 1, reads_of_the_user
-    assert not [q["sql"] for q in queries if '"mfa_authenticator"' in q["sql"] and "EXISTS" not in q["sql"]]
+    assert not [
+        q["sql"] for q in queries if '"mfa_authenticator"' in q["sql"] and "EXISTS" not in q["sql"]
+    ]
