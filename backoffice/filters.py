@@ -3,10 +3,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from compact.models import Signature
+from core.filters import FilterSet
 from organisations.models import Organisation
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name or organisation number"), method="search")
     verification = django_filters.ChoiceFilter(
         label=_("Verification"), choices=Organisation.Verification.choices, empty_label=_("All")
@@ -23,7 +24,7 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(organisation_number__contains=value))
 
 
-class SignatureFilter(django_filters.FilterSet):
+class SignatureFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Organisation"), field_name="organisation__name", lookup_expr="icontains"
     )

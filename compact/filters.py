@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from compact.models import Signature
+from core.filters import FilterSet
 from organisations.models import ActivityArea, Organisation
 
 
@@ -10,7 +11,7 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class SignatoryFilter(django_filters.FilterSet):
+class SignatoryFilter(FilterSet):
     """The public signatory list's search, filters and order. The CSV uses the same."""
 
     q = django_filters.CharFilter(

