@@ -1,23 +1,25 @@
-"""The portal's FilterSet: django-filter's, with its form class built once per filter set."""
+"""The portal's FilterSet: django-filter's, with its form class built once per language."""
 
 import django_filters
+from django.utils.translation import get_language
 
 
 class FilterSet(django_filters.FilterSet):
-    """django-filter's FilterSet, building its form class once per class instead of on every
-    request (django-filter makes a new Form class from copies of the filters' fields each
-    time, which cost more than the rest of a filter form). The class is built from the
-    declared filters' fields; each form still gets its own copies of them (Django's forms
-    copy their fields, and a model choice field its queryset, per form)."""
-
-    @classmethod
-    def _kept_form_class(cls):
-        form_class = cls.__dict__.get("_form_class")
-        if form_class is None:
-            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
-            form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
-            cls._form_class = form_class
-        return form_class
+    """django-filter's FilterSet, building its form class once per class and language instead
+    of on every request (django-filter makes a new Form class from copies of the filters'
+    fields each time, which cost more than the rest of a filter form). Per language: a
+    filter made from a model field (``Meta.fields``) has its label translated when its field
+    is made. Each form still gets its own copies of the fields (Django's forms copy them, and
+    a model choice field its queryset, per form). Not for a filter whose field depends on the
+    request (a queryset given as a callable of it): its first request's would be kept."""
 
     def get_form_class(self):
-        return self._kept_form_class()
+        cls = type(self)
+        form_classes = cls.__dict__.get("_form_classes")
+        if form_classes is None:
+            form_classes = cls._form_classes = {}
+        language = get_language()
+        form_class = form_classes.get(language)
+        if form_class is None:
+            form_class = form_classes[language] = super().get_form_class()
+        return form_class

@@ -25,5 +25,8 @@ def test_labels_follow_the_language_and_options_are_read_afresh():
     assert "Alla anslutningssätt" in swedish and "All channels" not in swedish
     assert "All channels" in english and "Alla anslutningssätt" not in english
     assert "Name, Z to A" in english and "Name, A to Z" in english
+    for language, label in (("en", "Agreement"), ("sv", "Överenskommelse"), ("en", "Agreement")):
+        with translation.override(language):  # a label made from a model field's name
+            assert SignatureFilter().form["agreement"].label == label
     area = ActivityAreaFactory()
     assert f'value="{area.slug}"' in str(SignatoryFilter().form["area"])
