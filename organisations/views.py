@@ -1,5 +1,6 @@
 import rules
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -93,6 +94,7 @@ def register(request):
     )
 
 
+@transaction.non_atomic_requests  # reads only (as backoffice.views.dashboard)
 @for_organisation()
 def dashboard(request, organisation):
     signatures = list(organisation.signatures.select_related("agreement").order_by("-signed_at"))
