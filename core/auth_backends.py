@@ -1,5 +1,3 @@
-from functools import cache
-
 from allauth.account.auth_backends import AuthenticationBackend
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
@@ -15,7 +13,6 @@ def _column(quote_name, meta, name):
     return f"{quote_name(meta.db_table)}.{quote_name(meta.get_field(name).column)}"
 
 
-@cache
 def _granted_sql(quote_name):
     """The ids of the permissions granted to the user %s, their own and their groups'."""
     q, user = quote_name, get_user_model()
@@ -33,7 +30,6 @@ def _granted_sql(quote_name):
     )
 
 
-@cache
 def _permissions_sql(quote_name):
     """The user's own and their groups' permissions as (app_label, codename), in one
     statement, from the models' tables and columns."""
@@ -48,17 +44,18 @@ def _permissions_sql(quote_name):
     )
 
 
-@cache
 def _user_sql(quote_name):
-    """The user %s (every column), whether they have a TOTP authenticator, and their
-    permissions as (app_label, codename): a row per permission, one row with NULLs for a
-    user who holds none. No row for an unknown id. Plain SQL, for PostgreSQL and SQLite."""
+    """The user (every column), whether they have a TOTP authenticator, and their permissions
+    as (app_label, codename): a row per permission, one row with NULLs for a user who holds
+    none; no row for an unknown id. Parameters: the TOTP type, then the user's id three
+    times (the permissions' subquery takes it as a parameter rather than from the user's
+    row, so that PostgreSQL runs it once, not once per row). Plain SQL, for PostgreSQL and
+    SQLite."""
     q, user = quote_name, get_user_model()
     meta = user._meta
     permission, content_type, totp = Permission._meta, ContentType._meta, Authenticator._meta
     columns = ", ".join(_column(q, meta, field.name) for field in meta.concrete_fields)
     user_id = _column(q, meta, meta.pk.name)
-    granted = _granted_sql(q).replace("%s", user_id)  # correlated with the user's row
     return (
         f"SELECT {columns}, "  # noqa: S608
         f"EXISTS (SELECT 1 FROM {q(totp.db_table)} WHERE {_column(q, totp, 'user')} = {user_id} "
@@ -66,11 +63,24 @@ def _user_sql(quote_name):
         f"{_column(q, content_type, 'app_label')}, {_column(q, permission, 'codename')} "
         f"FROM {q(meta.db_table)} "
         f"LEFT OUTER JOIN {q(permission.db_table)} "
-        f"ON {_column(q, permission, 'id')} IN ({granted}) "
+        f"ON {_column(q, permission, 'id')} IN ({_granted_sql(q)}) "
         f"LEFT OUTER JOIN {q(content_type.db_table)} "
         f"ON {_column(q, permission, 'content_type')} = {_column(q, content_type, 'id')} "
         f"WHERE {user_id} = %s"
     )
+
+
+_statements: dict = {}
+
+
+def _statement(build, connection) -> str:
+    """The statement ``build`` writes, once per database vendor (not per connection: each
+    thread has its own)."""
+    key = (build.__name__, connection.vendor)
+    statement = _statements.get(key)
+    if statement is None:
+        statement = _statements[key] = build(connection.ops.quote_name)
+    return statement
 
 
 class OneQueryBackend(AuthenticationBackend):
@@ -98,7 +108,13 @@ class OneQueryBackend(AuthenticationBackend):
         database = router.db_for_read(User)
         connection = connections[database]
         with connection.cursor() as cursor:
-            cursor.execute(_user_sql(connection.ops.quote_name), [Authenticator.Type.TOTP, user_id])
+            try:
+                cursor.execute(
+                    _statement(_user_sql, connection),
+                    [Authenticator.Type.TOTP, user_id, user_id, user_id],
+                )
+            except OverflowError:  # SQLite: an id beyond 64 bits is nobody's
+                return None
             rows = cursor.fetchall()
         if not rows:
             return None
@@ -132,7 +148,7 @@ class OneQueryBackend(AuthenticationBackend):
                 connection = connections[router.db_for_read(Permission)]
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        _permissions_sql(connection.ops.quote_name), [user_obj.pk, user_obj.pk]
+                        _statement(_permissions_sql, connection), [user_obj.pk, user_obj.pk]
                     )
                     user_obj._perm_cache = {f"{app}.{codename}" for app, codename in cursor}
         return user_obj._perm_cache

@@ -154,7 +154,7 @@ def kept_include(template_name, **values):
     values given to it (``{% kept_include "backoffice/_nav.html" section=section %}``: kept
     once per value too)."""
     for name, value in values.items():
-        if value is not None and type(value) not in (str, int, bool):
+        if value is not None and not isinstance(value, str | int):  # str: also a literal
             raise template.TemplateSyntaxError(
                 f"kept_include {template_name}: {name} is a {type(value).__name__}; a kept part "
                 "takes only plain values (strings, numbers), of which there are a few."
@@ -164,7 +164,7 @@ def kept_include(template_name, **values):
         get_language(),
         get_script_prefix(),
         get_urlconf(),
-        tuple(sorted(values.items())),
+        tuple(sorted((name, str(value)) for name, value in values.items())),
     )
     html = _kept_includes.get(key)
     if html is None:

@@ -207,3 +207,23 @@ def test_follow_up_rows(official_client):
     )
     assert draft_row in html
     assert published_row in html
+
+
+def test_a_filtered_page_counts_and_shows_only_what_matches(official_client):
+    """Counted and paged on the filtered list; the rows' columns read for the page only."""
+    compact = AgreementFactory()
+    for n in range(60):
+        SignatureFactory(
+            organisation=OrganisationFactory(name=f"Alfa {n:02d}"),
+            agreement=compact,
+            withdrawn_at=LATE if n % 2 else None,
+            withdrawal_reason="Flyttat" if n % 2 else "",
+        )
+    SignatureFactory(organisation=OrganisationFactory(name="Beta"), agreement=compact)
+    html = page(official_client, "backoffice:signatures", query="?q=alfa&state=withdrawn&page=1")
+    assert "30 underskrifter" in html
+    assert html.count("<tr>") == 1 + 30  # the header and every withdrawn one: one page
+    html = page(official_client, "backoffice:organisations", query="?q=alfa&page=2")
+    assert "60 organisationer" in html
+    assert html.count("Alfa ") == 10 and "Alfa 59" in html and "Beta" not in html
+    assert "Alfa 49" not in html  # on page 1

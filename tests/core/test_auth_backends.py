@@ -48,7 +48,7 @@ def test_a_permission_taken_from_the_group_is_gone_on_the_next_request():
 
 
 @pytest.mark.django_db
-def test_signing_in_is_left_to_django_and_checks_the_password_once(monkeypatch):
+def test_signing_in_is_allauths_checks_the_password_once_and_names_this_backend(monkeypatch):
     from django.contrib.auth import authenticate
 
     from tests.factories import PASSWORD
@@ -138,3 +138,79 @@ def test_an_officials_request_reads_who_they_are_once(client, django_assert_num_
     assert not [
         q["sql"] for q in queries if '"mfa_authenticator"' in q["sql"] and "EXISTS" not in q["sql"]
     ]
+
+
+@pytest.mark.django_db
+def test_a_permission_taken_away_counts_from_the_next_request():
+    official = OfficialFactory()
+    assert OneQueryBackend().get_user(official.pk).has_perm("accounts.official")
+    Group.objects.get(name="Officials").permissions.clear()
+    assert not OneQueryBackend().get_user(official.pk).has_perm("accounts.official")
+    official.user_permissions.add(Permission.objects.get(codename="official"))
+    assert OneQueryBackend().get_user(official.pk).has_perm("accounts.official")
+
+
+@pytest.mark.django_db
+def test_a_session_naming_a_backend_no_longer_listed_is_signed_out(client):
+    """Sessions from before this backend (Django's ModelBackend or allauth's) fail safe: the
+    person signs in again."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+    from django.urls import reverse
+
+    client.force_login(UserFactory())
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    response = client.get(reverse("organisations:mine"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+SQLITE_CHECK = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.contrib.auth import authenticate, get_user_model
+from allauth.mfa.totp.internal.auth import TOTP
+from core.access import has_second_factor
+from core.auth_backends import OneQueryBackend
+from tests.factories import OfficialFactory, PASSWORD, UserFactory
+official, plain = OfficialFactory(), UserFactory(full_name="Åsa")
+TOTP.activate(official, "JBSWY3DPEHPK3PXP")
+User = get_user_model()
+for user, totp in ((official, True), (plain, False)):
+    read = OneQueryBackend().get_user(str(user.pk))
+    ours = {f.attname: getattr(read, f.attname) for f in User._meta.concrete_fields}
+    orm = {f.attname: getattr(User.objects.get(pk=user.pk), f.attname) for f in User._meta.concrete_fields}
+    assert ours == orm, (ours, orm)
+    assert has_second_factor(read) is totp
+    assert read.has_perm("accounts.official") is totp
+assert OneQueryBackend().get_user(2**70) is None
+assert authenticate(email=plain.email, password=PASSWORD) == plain
+print("sqlite ok")
+"""
+
+
+def test_the_same_on_sqlite_as_make_run_uses(tmp_path):
+    """make run's database is SQLite: booleans and datetimes come back through the converters."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SQLITE_CHECK],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "sqlite ok" in result.stdout

@@ -74,6 +74,10 @@ def test_a_kept_part_takes_only_plain_values():
         '{% load portal %}{% kept_include "backoffice/_nav.html" section=section %}'
     )
     assert 'aria-current="page"' in page.render({"section": "log"})
+    literal = engines["django"].from_string(
+        '{% load portal %}{% kept_include "backoffice/_nav.html" section="log" %}'
+    )
+    assert literal.render({}) == page.render({"section": "log"})  # a quoted value is a SafeString
     with pytest.raises(TemplateSyntaxError, match="plain values"):
         page.render({"section": object()})
 

@@ -319,3 +319,26 @@ def test_renaming_a_verified_organisation_sends_it_back_to_review(client):
     client.post(reverse("organisations:edit", args=[organisation.pk]), unchanged)
     organisation.refresh_from_db()
     assert organisation.verification == "verified"
+
+
+def test_the_dashboard_for_its_representative_an_official_and_nobody_else(client):
+    """organisation_for reads the representation with its organisation; an official who does
+    not represent it reaches it after the second factor; anyone else is refused; an unknown
+    organisation is not found."""
+    from tests.factories import OfficialFactory
+    from tests.signin import sign_in_with_second_factor
+
+    representative = RepresentativeFactory(organisation__name="Föreningen Ett")
+    organisation = representative.organisation
+    url = reverse("organisations:dashboard", args=[organisation.pk])
+    client.force_login(representative.user)
+    assert "Föreningen Ett" in client.get(url).content.decode()
+    missing = reverse("organisations:dashboard", args=[organisation.pk + 1000])
+    assert client.get(missing).status_code == 404
+    client.force_login(RepresentativeFactory().user)
+    assert client.get(url).status_code == 403
+    official = OfficialFactory(totp=True)
+    client.force_login(official)
+    assert reverse("mfa_reauthenticate") in client.get(url)["Location"]
+    sign_in_with_second_factor(client, official)
+    assert "Föreningen Ett" in client.get(url).content.decode()
