@@ -81,13 +81,13 @@ def signature_rows(signatures):
     return join(map(row, signatures))
 
 
-# What organisation_rows() reads of each organisation, besides its effective_signatures.
+# What organisation_rows() reads of each organisation, besides its effective_signature (an id).
 ORGANISATION_COLUMNS = ("pk", "name", "organisation_number", "kind", "verification")
 
 
 def organisation_rows(organisations):
     """The organisation list's <tbody>, of organisations as dicts of ORGANISATION_COLUMNS and
-    effective_signatures."""
+    effective_signature (the id of one, or None)."""
     organisation_url = url_for_each("backoffice:organisation")
     kinds = labels(Organisation.Kind.choices)
     verifications = labels(Organisation.Verification.choices)
@@ -101,7 +101,7 @@ def organisation_rows(organisations):
             organisation["organisation_number"] or "–",
             kinds.get(organisation["kind"], organisation["kind"]),
             verifications.get(organisation["verification"], organisation["verification"]),
-            yes if organisation["effective_signatures"] else no,
+            yes if organisation["effective_signature"] is not None else no,
         )
         for organisation in organisations
     )

@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
@@ -116,14 +116,15 @@ class OrganisationList(ForgivingPaginationMixin, FilterView):
         return Organisation.objects.order_by("name")
 
     def page_columns(self, organisations):
-        # Exists, not Count: the database looks at the signatures of the page's organisations
-        # only, not at every organisation's (at 5,000 organisations 17 ms, now 6 ms).
+        # One effective signature's id per organisation (a subquery with LIMIT 1), not
+        # Exists: PostgreSQL looks up the page's organisations' signatures by index, where
+        # for Exists it hashed every signature first (at 5,000 organisations 0.35 ms of
+        # execution against 2.0; a Count over every organisation took 17 ms).
         # Columns, not model instances: what the rows show (backoffice/rows.py).
+        effective = Signature.objects.filter(organisation=OuterRef("pk"), withdrawn_at__isnull=True)
         return organisations.annotate(
-            effective_signatures=Exists(
-                Signature.objects.filter(organisation=OuterRef("pk"), withdrawn_at__isnull=True)
-            )
-        ).values(*ORGANISATION_COLUMNS, "effective_signatures")
+            effective_signature=Subquery(effective.values("pk")[:1])
+        ).values(*ORGANISATION_COLUMNS, "effective_signature")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -30,3 +30,23 @@ def test_labels_follow_the_language_and_options_are_read_afresh():
             assert SignatureFilter().form["agreement"].label == label
     area = ActivityAreaFactory()
     assert f'value="{area.slug}"' in str(SignatoryFilter().form["area"])
+
+
+@pytest.mark.django_db
+def test_model_choices_are_read_in_one_query_without_a_server_side_cursor(
+    django_assert_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AgreementFactory
+
+    AgreementFactory(version_label="1.0", status="superseded"), AgreementFactory(version_label="2.0")
+    field = SignatureFilter().form["agreement"]
+    with CaptureQueriesContext(connection) as queries:
+        html = str(field)
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT"]
+    assert html.count("<option") == 3 and "(1.0)" in html and "(2.0)" in html
+    areas = SignatoryFilter().form["area"]
+    ActivityAreaFactory(), ActivityAreaFactory()
+    assert str(areas).count("<option") == 3  # "All areas" and the two
