@@ -59,7 +59,22 @@ def language_nav(context):
     """The language switcher of base.html: the current page in each language. Written here
     rather than in the template: in Django's template language its loop cost about as much
     as the rest of a small page's header."""
-    links = language_links(context["request"], context.get("LANGUAGE_CODE"))
+    request, current = context["request"], context.get("LANGUAGE_CODE")
+    match = request.resolver_match
+    key = None
+    if match is not None and match.url_name is not None:  # kept: the same for every visitor
+        key = (
+            current,
+            request.get_full_path(),
+            match.view_name,
+            match.args,
+            tuple(match.kwargs.items()),
+            get_script_prefix(),
+            get_urlconf(),
+        )
+        if (html := _language_nav_memo.get(key)) is not None:
+            return html
+    links = language_links(request, current)
     items = format_html_join(
         "",
         "{}",
@@ -84,9 +99,17 @@ def language_nav(context):
             for link in links
         ),
     )
-    return format_html(
+    html = format_html(
         '<nav aria-label="{}"><ul class="nav language-nav">{}</ul></nav>', _("Language"), items
     )
+    if key is not None:
+        if len(_language_nav_memo) > 1000:  # paths with queries: bounded
+            _language_nav_memo.clear()
+        _language_nav_memo[key] = html
+    return html
+
+
+_language_nav_memo: dict = {}
 
 
 @register.simple_tag(takes_context=True)
@@ -139,6 +162,7 @@ _kept_includes: dict = {}
 
 def _forget_kept_includes(**kwargs):
     _kept_includes.clear()
+    _language_nav_memo.clear()
 
 
 setting_changed.connect(_forget_kept_includes, dispatch_uid="core.portal.kept_includes")

@@ -41,7 +41,10 @@ def test_model_choices_are_read_in_one_query_without_a_server_side_cursor(
 
     from tests.factories import AgreementFactory
 
-    AgreementFactory(version_label="1.0", status="superseded"), AgreementFactory(version_label="2.0")
+    (
+        AgreementFactory(version_label="1.0", status="superseded"),
+        AgreementFactory(version_label="2.0"),
+    )
     field = SignatureFilter().form["agreement"]
     with CaptureQueriesContext(connection) as queries:
         html = str(field)

@@ -30,3 +30,12 @@ def test_the_same_page_in_the_other_language(client, compact, path, other):
     assert _link(response, other) == translate_url(path, other)
     if response.status_code == 200:
         assert _link(response, other).startswith(f"/{other}/")
+
+
+@pytest.mark.django_db
+def test_kept_links_follow_the_query_and_the_page(client, compact):
+    """The switcher is kept per page, query and language: each answer its own."""
+    for path in ("/sv/signatories/?page=2", "/sv/signatories/?page=3", "/sv/signatories/?page=2"):
+        for _ in range(2):
+            assert _link(client.get(path), "en") == translate_url(path, "en")
+    assert _link(client.get("/en/signatories/?page=2"), "sv") == "/sv/signatories/?page=2"
