@@ -43,5 +43,6 @@ class FilterSet(django_filters.FilterSet):
             for field in form_class.base_fields.values():
                 if isinstance(field, forms.ModelChoiceField):
                     field.iterator = ListedModelChoiceIterator
+                    field.widget.choices = field.choices  # as the field's own setter does
             form_classes[language] = form_class
         return form_class

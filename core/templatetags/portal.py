@@ -62,7 +62,12 @@ def language_nav(context):
     request, current = context["request"], context.get("LANGUAGE_CODE")
     match = request.resolver_match
     key = None
-    if match is not None and match.url_name is not None:  # kept: the same for every visitor
+    if (  # kept: the same for every visitor; not for a path carrying a token or a long query
+        match is not None
+        and match.url_name is not None
+        and all(type(value) is int for value in match.kwargs.values())
+        and len(request.META.get("QUERY_STRING", "")) <= LANGUAGE_NAV_MAX_QUERY
+    ):
         key = (
             current,
             request.get_full_path(),
@@ -103,13 +108,14 @@ def language_nav(context):
         '<nav aria-label="{}"><ul class="nav language-nav">{}</ul></nav>', _("Language"), items
     )
     if key is not None:
-        if len(_language_nav_memo) > 1000:  # paths with queries: bounded
+        if len(_language_nav_memo) >= 1000:  # pages × queries × languages: bounded
             _language_nav_memo.clear()
         _language_nav_memo[key] = html
     return html
 
 
 _language_nav_memo: dict = {}
+LANGUAGE_NAV_MAX_QUERY = 200
 
 
 @register.simple_tag(takes_context=True)

@@ -2,6 +2,7 @@
 page's language, the state and the actions (rows built by backoffice/rows.py)."""
 
 import datetime
+import re
 
 import pytest
 from django.template import Context, Template
@@ -131,6 +132,20 @@ def test_organisation_rows(official_client):
         f'<tr><td><a href="{released_url}">C</a></td><td>–</td>'
         "<td>Stiftelse</td><td>Avslagen</td><td>Nej</td></tr>"
     ) in html
+
+
+def test_an_organisation_has_an_effective_signature_once_whatever_their_number(official_client):
+    superseded = AgreementFactory(version_label="1.0", status=Agreement.Status.SUPERSEDED)
+    in_force = AgreementFactory(version_label="2.0")
+    twice = OrganisationFactory(name="Två gånger")
+    SignatureFactory(organisation=twice, agreement=superseded)
+    SignatureFactory(organisation=twice, agreement=in_force)
+    withdrawn = OrganisationFactory(name="Utträdd")
+    SignatureFactory(organisation=withdrawn, agreement=in_force, withdrawn_at=LATE)
+    html = page(official_client, "backoffice:organisations")
+    assert html.count(">Två gånger</a>") == 1
+    assert re.search(r">Två gånger</a>.*?<td>Ja</td></tr>", html)
+    assert re.search(r">Utträdd</a>.*?<td>Nej</td></tr>", html)
 
 
 def test_action_log_rows(official_client):

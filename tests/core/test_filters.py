@@ -33,9 +33,7 @@ def test_labels_follow_the_language_and_options_are_read_afresh():
 
 
 @pytest.mark.django_db
-def test_model_choices_are_read_in_one_query_without_a_server_side_cursor(
-    django_assert_num_queries,
-):
+def test_model_choices_are_read_in_one_query_without_a_server_side_cursor():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

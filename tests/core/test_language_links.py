@@ -39,3 +39,28 @@ def test_kept_links_follow_the_query_and_the_page(client, compact):
         for _ in range(2):
             assert _link(client.get(path), "en") == translate_url(path, "en")
     assert _link(client.get("/en/signatories/?page=2"), "sv") == "/sv/signatories/?page=2"
+
+
+@pytest.mark.django_db
+def test_the_switcher_is_kept_but_not_for_a_token_or_a_long_query(client, compact, monkeypatch):
+    from core.templatetags import portal
+    from tests.factories import OfficialFactory
+    from tests.signin import sign_in_with_second_factor
+
+    sign_in_with_second_factor(client, OfficialFactory(totp=True))  # pages rendered each time
+    calls = []
+    original = portal.language_links
+    monkeypatch.setattr(portal, "language_links", lambda *a: calls.append(1) or original(*a))
+    monkeypatch.setattr(portal, "_language_nav_memo", {})
+    for _ in range(3):
+        assert client.get("/sv/backoffice/signatures/?q=a&page=1").status_code == 200
+    assert len(calls) == 1
+    assert _link(client.get("/sv/backoffice/signatures/?q=b"), "en") == (
+        "/en/backoffice/signatures/?q=b"
+    )
+    assert len(calls) == 2  # another query: its own
+    long_query = "q=" + "x" * portal.LANGUAGE_NAV_MAX_QUERY
+    for path in ("/sv/invitations/not-a-real-token/", f"/sv/backoffice/signatures/?{long_query}"):
+        for _ in range(2):
+            assert client.get(path).status_code in (200, 404)
+    assert len(calls) == 2 + 4  # a token in the path, or a long query: each time
