@@ -7,6 +7,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.actions import action_label, is_registered
@@ -148,25 +149,46 @@ class ActionRecord(models.Model):
     @property
     def summary(self) -> str:
         """The record's data for people: a change as "field: old → new" (the field named as
-        its model names it, in the page's language), other values as they are."""
+        its model names it and a choice by its label, in the page's language; yes or no for
+        a check box), other values as they are."""
         parts = []
         for key, value in self.data.items():
             if isinstance(value, list) and len(value) == 2:
-                parts.append(f"{self._field_label(key)}: {value[0]} → {value[1]}")
+                field = self._field(key)
+                label = str(field.verbose_name) if field is not None else key
+                old, new = (_value_for_people(field, item) for item in value)
+                parts.append(f"{label}: {old} → {new}")
             else:
                 parts.append(str(value))
         return "; ".join(parts)
 
-    def _field_label(self, key: str) -> str:
-        """The subject's field ``key`` by its verbose name; the key itself when the subject's
-        model has no such field (the content type comes from Django's cache: no query)."""
+    def _field(self, key: str):
+        """The subject's field ``key``, or None when the subject's model has no such field
+        (the content type comes from Django's cache: no query)."""
         if self.content_type_id is None:
-            return key
+            return None
         model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         try:
-            return str(model._meta.get_field(key).verbose_name)
+            return model._meta.get_field(key)
         except (AttributeError, FieldDoesNotExist):  # no model class, or no such field
-            return key
+            return None
+
+
+def _value_for_people(field, value) -> str:
+    """A value recorded for a field as a person reads it: a choice's label, yes or no, "–"
+    for nothing; any other value as it is."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool) or (
+        isinstance(field, models.BooleanField) and value in ("True", "False")  # str(bool)
+    ):
+        return gettext("Yes") if value in (True, "True") else gettext("No")
+    if field is not None and getattr(field, "choices", None):
+        try:
+            return str(dict(field.flatchoices).get(value, value))
+        except TypeError:  # an unhashable value
+            return str(value)
+    return str(value)
 
 
 _choice_labels = {}  # field -> {value: lazy label}, for fields with fixed choices

@@ -321,3 +321,33 @@ def test_verify_log_finds_a_log_replaced_by_another_chain(records):
     assert f"not {earlier} as the earlier run printed: the log up to it was replaced" in str(
         excinfo.value
     )
+
+
+@pytest.mark.django_db
+def test_a_change_is_summed_up_as_people_read_it():
+    """Fields by their names, choices by their labels, check boxes as yes or no, nothing as
+    "–", in the page's language; other values as they are."""
+    from django.utils import translation
+
+    from tests.factories import MeetingFactory
+
+    official, organisation = OfficialFactory(), OrganisationFactory()
+    changed = organisation.log_action(
+        "organisations.organisation.changed",
+        actor=official,
+        data={"kind": ["association", "foundation"], "organisation_number": [None, "802002-4538"]},
+    )
+    meeting = MeetingFactory()
+    moved = meeting.log_action(
+        "dialogues.meeting.changed",
+        actor=official,
+        data={"waiting_list": ["False", "True"], "capacity": ["40", "60"], "unknown": ["a", "b"]},
+    )
+    with translation.override("en"):
+        assert changed.summary == (
+            "kind: Association → Foundation; organisation number: – → 802002-4538"
+        )
+        assert moved.summary.startswith("waiting list: No → Yes; places: 40 → 60; unknown: a → b")
+    with translation.override("sv"):
+        assert "Förening → Stiftelse" in changed.summary
+        assert "väntelista: Nej → Ja" in moved.summary
