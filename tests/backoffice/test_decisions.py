@@ -214,7 +214,12 @@ def test_a_rejection_without_a_reason_keeps_the_organisation_as_it_was(client, c
     )
     assert response.status_code == 400
     assert "reason" in response.context["reject_form"].errors
-    assert 'href="#id_reason"' in response.content.decode()  # said at the top of the page
+    html = response.content.decode()
+    summary = html.split('<div class="error-summary')[1].split("</div>")[0]  # the shared one
+    assert "Nothing was decided: a rejection needs a reason." in summary
+    assert 'href="#id_reason"' in summary and 'tabindex="-1"' in summary
+    assert html.count('class="error-summary') == 1
+    assert "<title>Error: " in html
     organisation.refresh_from_db()
     assert organisation.verification == "unverified"
     assert not ActionRecord.objects.exists()
