@@ -184,8 +184,13 @@ def _value_for_people(field, value) -> str:
     ):
         return gettext("Yes") if value in (True, "True") else gettext("No")
     if field is not None and getattr(field, "choices", None):
+        labels = _choice_labels.get(field)
+        if labels is None:
+            labels = dict(field.flatchoices)
+            if isinstance(field.choices, list | tuple):  # not a callable's, fixed
+                _choice_labels[field] = labels
         try:
-            return str(dict(field.flatchoices).get(value, value))
+            return str(labels.get(value, value))
         except TypeError:  # an unhashable value
             return str(value)
     return str(value)
