@@ -299,6 +299,25 @@ def follow_up_publish(*, actor: User, follow_up: FollowUp) -> FollowUp:
             )
             % left
         )
+    no_longer_signatories = sorted(
+        {
+            account.organisation.name
+            for account in OrganisationAccount.objects.filter(
+                entry__follow_up=follow_up, decision=OrganisationAccount.Decision.INCLUDED
+            ).select_related("organisation")
+            if not may_submit_accounts(account.organisation, follow_up)
+        }
+    )
+    if no_longer_signatories:
+        # Published under its name, an account would show an organisation that the list of
+        # signatories no longer shows (rejected, or its signature withdrawn since).
+        raise FollowUpError(
+            _(
+                "Leave out the accounts of organisations that are no longer signatories of "
+                "this version before publishing: %(names)s."
+            )
+            % {"names": ", ".join(no_longer_signatories)}
+        )
     follow_up.status = FollowUp.Status.PUBLISHED
     follow_up.published_at, follow_up.published_by = timezone.now(), actor
     follow_up.save(update_fields=["status", "published_at", "published_by"])

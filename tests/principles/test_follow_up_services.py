@@ -390,3 +390,28 @@ def test_officials_include_or_leave_out_accounts_before_publishing(follow_up, of
         )
     with pytest.raises(DatabaseError), transaction.atomic():
         OrganisationAccount.objects.filter(pk=dropped.pk).update(decision="included")
+
+
+def test_an_account_of_an_organisation_no_longer_a_signatory_is_left_out_before_publishing(
+    follow_up, official, signatory
+):
+    """Published under its name, it would show an organisation the signatory list hides."""
+    account = account_submit(
+        actor=signatory.user,
+        organisation=signatory.organisation,
+        entry=sector_entry(follow_up),
+        text="Vi ordnade tre läxhjälpskvällar.",
+    )
+    account_decide(actor=official, account=account, include=True)
+    record_all(follow_up, official)
+    Organisation.objects.filter(pk=signatory.organisation.pk).update(verification="rejected")
+
+    with pytest.raises(FollowUpError, match=signatory.organisation.name):
+        follow_up_publish(actor=official, follow_up=follow_up)
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUp.Status.DRAFT
+
+    account_decide(actor=official, account=account, include=False)
+    follow_up_publish(actor=official, follow_up=follow_up)
+    follow_up.refresh_from_db()
+    assert follow_up.is_published
