@@ -1,9 +1,10 @@
+import contextlib
 import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -155,7 +156,7 @@ class ActionRecord(models.Model):
         for key, value in self.data.items():
             if isinstance(value, list) and len(value) == 2:
                 field = self._field(key)
-                label = str(field.verbose_name) if field is not None else key
+                label = str(getattr(field, "verbose_name", None) or key)  # a relation: its key
                 old, new = (_value_for_people(field, item) for item in value)
                 parts.append(f"{label}: {old} → {new}")
             else:
@@ -179,10 +180,12 @@ def _value_for_people(field, value) -> str:
     for nothing; any other value as it is."""
     if value is None or value == "":
         return "–"
-    if isinstance(value, bool) or (
-        isinstance(field, models.BooleanField) and value in ("True", "False")  # str(bool)
-    ):
-        return gettext("Yes") if value in (True, "True") else gettext("No")
+    if isinstance(field, models.BooleanField) or getattr(field, "choices", None):
+        # Recorded as text (str(True), str(2)): the field's own value.
+        with contextlib.suppress(ValidationError, TypeError, ValueError):
+            value = field.to_python(value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
     if field is not None and getattr(field, "choices", None):
         labels = _choice_labels.get(field)
         if labels is None:

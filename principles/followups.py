@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from compact.models import Agreement
+from compact.models import Agreement, Signature
 from core.uploads import delete_file_on_commit, detect_type, validate_size
 from organisations.models import Organisation
 from principles.models import (
@@ -199,6 +199,19 @@ def accountable_commitments(follow_up: FollowUp):
     ).select_related("commitment", "commitment__principle")
 
 
+def _listed_signatories(follow_up: FollowUp):
+    """The organisations the public sees as signatories of the follow-up's version."""
+    return (
+        Signature.objects.listed().filter(agreement=follow_up.agreement_id).values("organisation")
+    )
+
+
+def _included_accounts(follow_up: FollowUp):
+    return OrganisationAccount.objects.filter(
+        entry__follow_up=follow_up, decision=OrganisationAccount.Decision.INCLUDED
+    )
+
+
 def may_submit_accounts(organisation: Organisation, follow_up: FollowUp) -> bool:
     """Only a signatory the public sees on the follow-up's version (a verified organisation
     with an effective signature: its account is published under its name), while the
@@ -256,6 +269,14 @@ def account_decide(*, actor: User, account: OrganisationAccount, include: bool):
     _ensure_official(actor)
     _ensure_draft(_lock(account.entry.follow_up))
     account = OrganisationAccount.objects.select_for_update().get(pk=account.pk)
+    if include and not may_submit_accounts(account.organisation, account.entry.follow_up):
+        raise FollowUpError(
+            _(
+                "%(name)s is not among the signatories shown now: its account cannot be "
+                "included unless it is verified again."
+            )
+            % {"name": account.organisation.name}
+        )
     account.decision = (
         OrganisationAccount.Decision.INCLUDED if include else OrganisationAccount.Decision.EXCLUDED
     )
@@ -299,24 +320,23 @@ def follow_up_publish(*, actor: User, follow_up: FollowUp) -> FollowUp:
             )
             % left
         )
-    no_longer_signatories = sorted(
-        {
-            account.organisation.name
-            for account in OrganisationAccount.objects.filter(
-                entry__follow_up=follow_up, decision=OrganisationAccount.Decision.INCLUDED
-            ).select_related("organisation")
-            if not may_submit_accounts(account.organisation, follow_up)
-        }
+    not_listed = sorted(
+        set(
+            _included_accounts(follow_up)
+            .exclude(organisation__in=_listed_signatories(follow_up))
+            .values_list("organisation__name", flat=True)
+        )
     )
-    if no_longer_signatories:
+    if not_listed:
         # Published under its name, an account would show an organisation that the list of
-        # signatories no longer shows (rejected, or its signature withdrawn since).
+        # signatories does not show now.
         raise FollowUpError(
             _(
-                "Leave out the accounts of organisations that are no longer signatories of "
-                "this version before publishing: %(names)s."
+                "These organisations are not among the signatories shown now (rejected, "
+                "awaiting verification again, or their signature withdrawn): %(names)s. "
+                "Verify them again, or leave out their accounts, before publishing."
             )
-            % {"names": ", ".join(no_longer_signatories)}
+            % {"names": ", ".join(not_listed)}
         )
     follow_up.status = FollowUp.Status.PUBLISHED
     follow_up.published_at, follow_up.published_by = timezone.now(), actor

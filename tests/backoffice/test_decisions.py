@@ -216,10 +216,15 @@ def test_a_rejection_without_a_reason_keeps_the_organisation_as_it_was(client, c
     assert "reason" in response.context["reject_form"].errors
     html = response.content.decode()
     summary = html.split('<div class="error-summary')[1].split("</div>")[0]  # the shared one
-    assert "Nothing was decided: a rejection needs a reason." in summary
+    assert "Nothing was decided." in summary and "Reason" in summary
     assert 'href="#id_reason"' in summary and 'tabindex="-1"' in summary
     assert html.count('class="error-summary') == 1
     assert "<title>Error: " in html
+    with translation.override("sv"):
+        swedish = client.post(
+            reverse("backoffice:organisation_reject", args=[organisation.pk]), {"reason": ""}
+        ).content.decode()
+    assert "Inget beslut fattades." in swedish and "<title>Fel: " in swedish
     organisation.refresh_from_db()
     assert organisation.verification == "unverified"
     assert not ActionRecord.objects.exists()

@@ -351,3 +351,7 @@ def test_a_change_is_summed_up_as_people_read_it():
     with translation.override("sv"):
         assert "Förening → Stiftelse" in changed.summary
         assert "väntelista: Nej → Ja" in moved.summary
+    related = organisation.log_action(  # a key naming a relation, not a field: as it is
+        "organisations.organisation.changed", actor=official, data={"signatures": ["1", "2"]}
+    )
+    assert related.summary == "signatures: 1 → 2"

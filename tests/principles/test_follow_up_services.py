@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
+from django.utils import timezone, translation
 
 from core.models import ActionRecord
 from organisations.models import Organisation
@@ -410,8 +411,37 @@ def test_an_account_of_an_organisation_no_longer_a_signatory_is_left_out_before_
         follow_up_publish(actor=official, follow_up=follow_up)
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUp.Status.DRAFT
+    with pytest.raises(FollowUpError, match="verified again"):  # nor included again
+        account_decide(actor=official, account=account, include=True)
 
     account_decide(actor=official, account=account, include=False)
     follow_up_publish(actor=official, follow_up=follow_up)
     follow_up.refresh_from_db()
     assert follow_up.is_published
+
+
+def test_a_withdrawn_signature_keeps_a_follow_up_from_publishing_its_account(
+    follow_up, official, signatory, compact
+):
+    account = account_submit(
+        actor=signatory.user,
+        organisation=signatory.organisation,
+        entry=sector_entry(follow_up),
+        text="Vi ordnade tre läxhjälpskvällar.",
+    )
+    account_decide(actor=official, account=account, include=True)
+    record_all(follow_up, official)
+    other = RepresentativeFactory()  # a signatory still: its included account is no matter
+    SignatureFactory(organisation=other.organisation, agreement=compact)
+    kept = account_submit(
+        actor=other.user, organisation=other.organisation, entry=sector_entry(follow_up), text="Ja."
+    )
+    account_decide(actor=official, account=kept, include=True)
+    signatory.organisation.signatures.update(withdrawn_at=timezone.now())
+
+    with pytest.raises(FollowUpError) as refused, translation.override("sv"):
+        follow_up_publish(actor=official, follow_up=follow_up)
+    assert signatory.organisation.name in str(refused.value)
+    assert other.organisation.name not in str(refused.value)
+    with translation.override("sv"):
+        assert "Utelämna" in str(refused.value) or "utelämna" in str(refused.value)
