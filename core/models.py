@@ -187,19 +187,24 @@ def _value_for_people(field, value) -> str:
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if field is not None and getattr(field, "choices", None):
-        labels = _choice_labels.get(field)
-        if labels is None:
-            labels = dict(field.flatchoices)
-            if isinstance(field.choices, list | tuple):  # not a callable's, fixed
-                _choice_labels[field] = labels
         try:
-            return str(labels.get(value, value))
+            return str(_labels_of(field).get(value, value))
         except TypeError:  # an unhashable value
             return str(value)
     return str(value)
 
 
 _choice_labels = {}  # field -> {value: lazy label}, for fields with fixed choices
+
+
+def _labels_of(field) -> dict:
+    """The field's choices as {value: lazy label}, kept when they are fixed."""
+    labels = _choice_labels.get(field)
+    if labels is None:
+        labels = dict(field.flatchoices)
+        if isinstance(field.choices, list | tuple):  # not a callable's, fixed
+            _choice_labels[field] = labels
+    return labels
 
 
 class ChoiceLabels:
@@ -213,12 +218,7 @@ class ChoiceLabels:
     def _get_FIELD_display(self, field):
         value = getattr(self, field.attname)
         try:
-            labels = _choice_labels.get(field)
-            if labels is None:
-                labels = dict(field.flatchoices)
-                if isinstance(field.choices, list | tuple):  # not a callable's, fixed
-                    _choice_labels[field] = labels
-            label = labels.get(value, value)
+            label = _labels_of(field).get(value, value)
         except TypeError:  # an unhashable value or choice: Django's way
             return super()._get_FIELD_display(field)
         return force_str(label, strings_only=True)

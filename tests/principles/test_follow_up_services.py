@@ -393,17 +393,21 @@ def test_officials_include_or_leave_out_accounts_before_publishing(follow_up, of
         OrganisationAccount.objects.filter(pk=dropped.pk).update(decision="included")
 
 
+def included_account(follow_up, official, representative):
+    account = account_submit(
+        actor=representative.user,
+        organisation=representative.organisation,
+        entry=sector_entry(follow_up),
+        text="Vi ordnade tre läxhjälpskvällar.",
+    )
+    return account_decide(actor=official, account=account, include=True)
+
+
 def test_an_account_of_an_organisation_no_longer_a_signatory_is_left_out_before_publishing(
     follow_up, official, signatory
 ):
     """Published under its name, it would show an organisation the signatory list hides."""
-    account = account_submit(
-        actor=signatory.user,
-        organisation=signatory.organisation,
-        entry=sector_entry(follow_up),
-        text="Vi ordnade tre läxhjälpskvällar.",
-    )
-    account_decide(actor=official, account=account, include=True)
+    account = included_account(follow_up, official, signatory)
     record_all(follow_up, official)
     Organisation.objects.filter(pk=signatory.organisation.pk).update(verification="rejected")
 
@@ -423,20 +427,11 @@ def test_an_account_of_an_organisation_no_longer_a_signatory_is_left_out_before_
 def test_a_withdrawn_signature_keeps_a_follow_up_from_publishing_its_account(
     follow_up, official, signatory, compact
 ):
-    account = account_submit(
-        actor=signatory.user,
-        organisation=signatory.organisation,
-        entry=sector_entry(follow_up),
-        text="Vi ordnade tre läxhjälpskvällar.",
-    )
-    account_decide(actor=official, account=account, include=True)
+    included_account(follow_up, official, signatory)
     record_all(follow_up, official)
     other = RepresentativeFactory()  # a signatory still: its included account is no matter
     SignatureFactory(organisation=other.organisation, agreement=compact)
-    kept = account_submit(
-        actor=other.user, organisation=other.organisation, entry=sector_entry(follow_up), text="Ja."
-    )
-    account_decide(actor=official, account=kept, include=True)
+    included_account(follow_up, official, other)
     signatory.organisation.signatures.update(withdrawn_at=timezone.now())
 
     with pytest.raises(FollowUpError) as refused, translation.override("sv"):
