@@ -16,6 +16,7 @@ from backoffice.rows import follow_up_rows
 from backoffice.views import decision
 from compact.models import Agreement
 from core.access import official
+from core.kept_queries import kept_rows
 from principles.followups import (
     EntryChange,
     FollowUpError,
@@ -42,7 +43,7 @@ from principles.models import (
 @official
 def follow_up_list(request):
     """Every follow-up, newest first, and the form that starts the next one."""
-    agreement = Agreement.objects.in_force().first()
+    agreement = Agreement.objects.one_in_force()
     form = FollowUpCreateForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,11 +55,14 @@ def follow_up_list(request):
                 request, _("The follow-up of %(year)s is started.") % {"year": follow_up.year}
             )
             return redirect("backoffice:follow_up", pk=follow_up.pk)
-    follow_ups = FollowUp.objects.annotate(
-        version_label=F("agreement__version_label"),
-        unrecorded=Count("commitment_entries", filter=Q(commitment_entries__status="")),
-        commitments=Count("commitment_entries"),
-    ).order_by("-year")  # Meta.ordering is not applied to a query with GROUP BY
+    follow_ups = kept_rows(
+        "backoffice.follow_ups",
+        lambda: FollowUp.objects.annotate(
+            version_label=F("agreement__version_label"),
+            unrecorded=Count("commitment_entries", filter=Q(commitment_entries__status="")),
+            commitments=Count("commitment_entries"),
+        ).order_by("-year"),  # Meta.ordering is not applied to a query with GROUP BY
+    )
     return render(
         request,
         "backoffice/follow_ups/list.html",

@@ -1,10 +1,11 @@
 """The officials' area: verify organisations, review written applications, see signatures
 and the action log. One view per decision; the work is done by the domain apps' services."""
 
+from collections import defaultdict
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from compact.services import (
     signature_withdraw,
 )
 from core.access import official
+from core.kept_queries import kept_rows
 from core.models import ActionRecord
 from core.views import ForgivingPaginationMixin
 from dialogues.models import Meeting, Registration
@@ -71,15 +73,17 @@ def decision(page: str):
 def dashboard(request):
     """The oldest work first, DASHBOARD_ITEMS of each kind, and how much there is in all."""
     organisations, organisation_count = _oldest(
-        Organisation.objects.awaiting_verification()
+        "backoffice.dashboard.organisations",
+        lambda: Organisation.objects.awaiting_verification()
         .only("pk", "name", "organisation_number", "created_at")
-        .order_by("created_at")
+        .order_by("created_at"),
     )
     applications, application_count = _oldest(
-        WrittenApplication.objects.filter(status=WrittenApplication.Status.PENDING)
+        "backoffice.dashboard.applications",
+        lambda: WrittenApplication.objects.filter(status=WrittenApplication.Status.PENDING)
         .select_related("organisation")
         .only("pk", "submitted_at", "organisation__name")
-        .order_by("submitted_at")
+        .order_by("submitted_at"),
     )
     return render(
         request,
@@ -93,15 +97,16 @@ def dashboard(request):
             "application_items": applications_to_review(applications),
             "application_count": application_count,
             # When the version in force is next due for follow-up and for revision.
-            "agreement": Agreement.objects.in_force().first(),
+            "agreement": Agreement.objects.one_in_force(),
         },
     )
 
 
-def _oldest(queryset):
-    """The first DASHBOARD_ITEMS of the queryset and how many there are in all, in one query:
-    the count rides along as a window over the whole set (0 when there is none)."""
-    items = list(queryset.annotate(in_all=Window(Count("*")))[:DASHBOARD_ITEMS])
+def _oldest(key, build):
+    """The first DASHBOARD_ITEMS of the queryset and how many there are in all, in one query
+    (kept: core.kept_queries): the count rides along as a window over the whole set (0 when
+    there is none)."""
+    items = kept_rows(key, lambda: build().annotate(in_all=Window(Count("*")))[:DASHBOARD_ITEMS])
     return items, items[0].in_all if items else 0
 
 
@@ -111,6 +116,7 @@ class OrganisationList(ForgivingPaginationMixin, FilterView):
     paginate_by = PER_PAGE
     strict = False
     extra_context = {"section": "organisations"}
+    kept_queries = "backoffice.organisations"
 
     def get_queryset(self):
         return Organisation.objects.order_by("name")
@@ -312,6 +318,7 @@ class SignatureList(ForgivingPaginationMixin, FilterView):
     paginate_by = PER_PAGE
     strict = False
     extra_context = {"section": "signatures"}
+    kept_queries = "backoffice.signatures"
 
     def get_queryset(self):
         return Signature.objects.order_by("-signed_at")
@@ -365,29 +372,55 @@ class ActionLog(ForgivingPaginationMixin, ListView):
     template_name = "backoffice/action_log.html"
     paginate_by = PER_PAGE
     extra_context = {"section": "log"}
+    kept_queries = "backoffice.log"
 
     def get_queryset(self):
         return ActionRecord.objects.all()
 
     def page_columns(self, records):
         # The actor's e-mail address, not the user: no model instance for it (rows.py).
-        return records.annotate(actor_email=F("actor__email")).prefetch_related(
-            GenericPrefetch(
-                "subject",
-                [
-                    Organisation.objects.only("pk", "name"),
-                    Signature.objects.select_related("organisation", "agreement"),
-                    WrittenApplication.objects.select_related("organisation"),
-                    Meeting.objects.all(),
-                    Registration.objects.select_related("meeting"),
-                ],
-            )
-        )
+        return records.annotate(actor_email=F("actor__email"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = action_record_rows(context["page_obj"].object_list)
+        records = context["page_obj"].object_list
+        _with_subjects(records)
+        context["rows"] = action_record_rows(records)
         return context
+
+
+# What each kind of subject's str() reads besides its own row; any other kind is read alone.
+_SUBJECTS = {
+    Organisation: lambda: Organisation.objects.only("pk", "name"),
+    Signature: lambda: Signature.objects.select_related("organisation", "agreement"),
+    WrittenApplication: lambda: WrittenApplication.objects.select_related("organisation"),
+    Meeting: lambda: Meeting.objects.all(),
+    Registration: lambda: Registration.objects.select_related("meeting"),
+}
+
+
+def _with_subjects(records):
+    """Each record's subject (None when it is gone), as GenericPrefetch would give it: one
+    query per kind of subject on the page, kept (core.kept_queries) per kind and ids."""
+    ids_by_type = defaultdict(set)
+    for record in records:
+        if record.content_type_id is not None and record.object_id is not None:
+            ids_by_type[record.content_type_id].add(record.object_id)
+    subjects = {}
+    for type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:  # a model no longer installed
+            continue
+        ids = tuple(sorted(ids))
+        objects = _SUBJECTS.get(model, model._base_manager.all)
+        for subject in kept_rows(
+            ("backoffice.log.subjects", model._meta.label, ids),
+            lambda objects=objects, ids=ids: objects().filter(pk__in=ids),
+        ):
+            subjects[type_id, subject.pk] = subject
+    field = ActionRecord._meta.get_field("subject")
+    for record in records:
+        field.set_cached_value(record, subjects.get((record.content_type_id, record.object_id)))
 
 
 action_log = transaction.non_atomic_requests(official(ActionLog.as_view()))

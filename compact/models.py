@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from core.kept_queries import kept_rows
 from core.models import LoggedModel
 from core.uploads import GeneratedNameFileField
 from core.validators import no_control_characters
@@ -50,6 +51,12 @@ class AgreementQuerySet(models.QuerySet):
     def current(self):
         """The version in force, or None."""
         return self.in_force().prefetch_related("public_parties").first()
+
+    def one_in_force(self):
+        """The version in force, or None: read on many pages, its query compiled once
+        (core.kept_queries). Whatever this queryset is filtered by, the manager's version."""
+        rows = kept_rows("compact.agreement.in_force", lambda: Agreement.objects.in_force()[:1])
+        return rows[0] if rows else None
 
     def current_or_404(self):
         """The version in force; without one, the page asked for does not exist."""

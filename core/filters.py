@@ -5,6 +5,8 @@ from django import forms
 from django.utils.translation import get_language
 from django_filters.fields import ModelChoiceIterator
 
+from core.kept_queries import kept_rows
+
 
 class ListedModelChoiceIterator(ModelChoiceIterator):
     """A filter's model choices read with one plain query. Django reads them through
@@ -12,12 +14,16 @@ class ListedModelChoiceIterator(ModelChoiceIterator):
     and outside a transaction a cursor WITH HOLD (1 ms more than the query for the two
     versions of the signature list's filter). A filter's options are few."""
 
+    kept_as = None  # set by FilterSet.get_form_class: the filter's kept query's key
+
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if getattr(self.field, "null_label", None) is not None:
             yield (self.field.null_value, self.field.null_label)
-        for obj in self.queryset.all():
+        queryset = self.queryset
+        objects = queryset.all() if self.kept_as is None else kept_rows(self.kept_as, queryset.all)
+        for obj in objects:
             yield self.choice(obj)
 
 
@@ -29,7 +35,9 @@ class FilterSet(django_filters.FilterSet):
     is made. Each form still gets its own copies of the fields (Django's forms copy them, and
     a model choice field its queryset, per form). Not for a filter whose field depends on the
     request (a queryset given as a callable of it): its first request's would be kept. Its
-    model choices are read with ListedModelChoiceIterator."""
+    model choices are read with ListedModelChoiceIterator, by a query kept per filter
+    (core.kept_queries): a form that narrows a field's queryset per request must not be
+    built on this class."""
 
     def get_form_class(self):
         cls = type(self)
@@ -40,9 +48,13 @@ class FilterSet(django_filters.FilterSet):
         form_class = form_classes.get(language)
         if form_class is None:
             form_class = super().get_form_class()
-            for field in form_class.base_fields.values():
+            for name, field in form_class.base_fields.items():
                 if isinstance(field, forms.ModelChoiceField):
-                    field.iterator = ListedModelChoiceIterator
+                    field.iterator = type(
+                        "ListedModelChoiceIterator",
+                        (ListedModelChoiceIterator,),
+                        {"kept_as": (f"{cls.__module__}.{cls.__qualname__}", name)},
+                    )
                     field.widget.choices = field.choices  # as the field's own setter does
             form_classes[language] = form_class
         return form_class

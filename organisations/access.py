@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from core.access import REPRESENTATIVE, mark_policy, second_factor_redirect
+from core.kept_queries import kept_rows
 from organisations.models import Organisation, Representative
 from organisations.rules import is_representative, remember_representations
 
@@ -18,12 +19,15 @@ def organisation_for(user, organisation_pk) -> Organisation:
     read both on every request."""
     remember_representations(user)
     if user.is_authenticated:
-        representation = (
-            Representative.objects.select_related("organisation")
-            .filter(organisation_id=organisation_pk, user=user)
-            .first()
+        organisation_pk = int(organisation_pk)
+        representations = kept_rows(
+            ("organisations.representation", organisation_pk, user.pk),
+            lambda: Representative.objects.select_related("organisation").filter(
+                organisation_id=organisation_pk, user_id=user.pk
+            )[:1],
         )
-        if representation is not None:
+        if representations:
+            representation = representations[0]
             user._representations[representation.organisation_id] = representation
             return representation.organisation
     organisation = get_object_or_404(Organisation, pk=organisation_pk)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.rules import is_official
 from core.access import public, signed_in
+from core.kept_queries import kept_rows
 from core.public_cache import cached_public_page
 from core.uploads import detect_type
 from organisations.access import for_organisation
@@ -97,8 +98,8 @@ def register(request):
 @transaction.non_atomic_requests  # reads only (as backoffice.views.dashboard)
 @for_organisation()
 def dashboard(request, organisation):
-    signatures = list(organisation.signatures.select_related("agreement").order_by("-signed_at"))
-    applications = list(organisation.written_applications.select_related("agreement"))
+    signatures = _with_agreements(organisation, "signatures", "-signed_at")
+    applications = _with_agreements(organisation, "written_applications")
     # The version in force: one version is in force at a time, so the one the organisation
     # signed or applied to join when it did; else looked up through the reverse relation
     # (organisations does not import compact).
@@ -112,7 +113,7 @@ def dashboard(request, organisation):
     )
     if agreement is None:
         agreements = organisation.signatures.model._meta.get_field("agreement").related_model
-        agreement = agreements.objects.in_force().first()
+        agreement = agreements.objects.one_in_force()
     on_agreement = agreement.pk if agreement else None
     may_sign = rules.has_perm("organisations.sign_for_organisation", request.user, organisation)
     return render(
@@ -149,6 +150,24 @@ def dashboard(request, organisation):
             ),
         },
     )
+
+
+def _with_agreements(organisation, related_name, *order_by):
+    """``organisation.<related_name>`` with their agreements, as a list: read with a query
+    kept per organisation (core.kept_queries), each row's organisation the one given, as
+    the related manager would have set it."""
+    related = getattr(organisation, related_name)
+    field_name = related.field.name
+
+    def build():
+        rows = related.model._default_manager.filter(**{field_name: organisation.pk})
+        rows = rows.select_related("agreement")
+        return rows.order_by(*order_by) if order_by else rows
+
+    rows = kept_rows(("organisations.dashboard", related_name, organisation.pk), build)
+    for row in rows:
+        setattr(row, field_name, organisation)
+    return rows
 
 
 @for_organisation()
