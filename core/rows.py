@@ -40,8 +40,10 @@ def url_for_each(viewname: str, *args) -> Callable[[int], str]:
 
 def date_formatter(format_name: str) -> Callable[[date | datetime | None], str]:
     """What ``{{ value|date:format_name }}`` gives in the active language, for a date or an
-    aware datetime (shown in the current time zone), and "" for None."""
-    return _formatter(get_format(format_name), get_language())
+    aware datetime (shown in the current time zone, looked up once for the list), and "" for
+    None."""
+    format_value = _formatter(get_format(format_name), get_language())
+    return functools.partial(format_value, zone=timezone.get_current_timezone())
 
 
 # Django's format characters (django.utils.dateformat) that are plain numbers or month names;
@@ -85,12 +87,12 @@ def _formatter(format_string: str, language: str) -> Callable:
             return functools.partial(_django_format, format_string=format_string)
         has_time = has_time or piece in _TIME_CHARACTERS
 
-    def format_value(value):
+    def format_value(value, zone=None):
         if value is None or value == "":
             return ""
         if isinstance(value, datetime):
-            if timezone.is_aware(value):
-                value = timezone.localtime(value)
+            if value.utcoffset() is not None:  # aware: as timezone.localtime() shows it
+                value = value.astimezone(zone or timezone.get_current_timezone())
         elif has_time:  # a date has no hours: Django's error
             return dateformat.format(value, format_string)
         return "".join(piece if type(piece) is str else piece(value) for piece in pieces)
@@ -98,11 +100,11 @@ def _formatter(format_string: str, language: str) -> Callable:
     return format_value
 
 
-def _django_format(value, *, format_string):
+def _django_format(value, *, format_string, zone=None):
     if value is None or value == "":
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = timezone.localtime(value, zone)
     try:
         return dateformat.format(value, format_string)
     except AttributeError:
@@ -111,7 +113,16 @@ def _django_format(value, *, format_string):
 
 def escaped(value) -> str:
     """What django.utils.html.conditional_escape gives, without its wrappers: a value with
-    __html__ (safe strings, format_html's) as it is, any other escaped as text."""
+    __html__ (safe strings, format_html's) as it is, any other escaped as text. Text and
+    whole numbers, most of a row's values, are told apart first (an integer's digits need
+    no escaping)."""
+    kind = type(value)
+    if kind is str:
+        return html_module.escape(value)
+    if kind is SafeString:
+        return value
+    if kind is int:
+        return str(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return html_module.escape(str(value))
@@ -119,7 +130,7 @@ def escaped(value) -> str:
 
 def html(format_string: str, *values) -> SafeString:
     """``format_html(format_string, *values)`` for a third of its cost: the same escaping."""
-    return mark_safe(format_string.format(*map(escaped, values)))  # noqa: S308 — escaped
+    return SafeString(format_string.format(*map(escaped, values)))
 
 
 def blocktranslated(message: str, **values) -> SafeString:
