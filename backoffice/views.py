@@ -74,16 +74,20 @@ def dashboard(request):
     """The oldest work first, DASHBOARD_ITEMS of each kind, and how much there is in all."""
     organisations, organisation_count = _oldest(
         "backoffice.dashboard.organisations",
-        lambda: Organisation.objects.awaiting_verification()
-        .only("pk", "name", "organisation_number", "created_at")
-        .order_by("created_at"),
+        lambda: (
+            Organisation.objects.awaiting_verification()
+            .only("pk", "name", "organisation_number", "created_at")
+            .order_by("created_at")
+        ),
     )
     applications, application_count = _oldest(
         "backoffice.dashboard.applications",
-        lambda: WrittenApplication.objects.filter(status=WrittenApplication.Status.PENDING)
-        .select_related("organisation")
-        .only("pk", "submitted_at", "organisation__name")
-        .order_by("submitted_at"),
+        lambda: (
+            WrittenApplication.objects.filter(status=WrittenApplication.Status.PENDING)
+            .select_related("organisation")
+            .only("pk", "submitted_at", "organisation__name")
+            .order_by("submitted_at")
+        ),
     )
     return render(
         request,

@@ -83,6 +83,26 @@ def _statement(build, connection) -> str:
     return statement
 
 
+_user_converters: dict = {}
+
+
+def _converters(connection) -> list:
+    """The user's columns that the ORM converts as it reads them (SQLite's booleans and
+    datetimes, for one), with their converters: (index, column, converters), once per
+    database vendor."""
+    converters = _user_converters.get(connection.vendor)
+    if converters is None:
+        meta = get_user_model()._meta
+        converters = []
+        for index, field in enumerate(meta.concrete_fields):
+            column = field.get_col(meta.db_table)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((index, column, found))
+        _user_converters[connection.vendor] = converters
+    return converters
+
+
 class OneQueryBackend(AuthenticationBackend):
     """allauth's backend (Django's ModelBackend, signing in by e-mail address), with who a signed-in person is read in one short SQL statement:
     the user, their permissions (their own and their groups') and whether they have set up a
@@ -119,15 +139,12 @@ class OneQueryBackend(AuthenticationBackend):
         if not rows:
             return None
         fields = User._meta.concrete_fields
-        values = []
-        for field, value in zip(fields, rows[0], strict=False):
-            column = field.get_col(User._meta.db_table)
-            # As the ORM reads them: SQLite's booleans and datetimes, for one.
-            for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            ):
+        values = list(rows[0][: len(fields)])
+        for index, column, converters in _converters(connection):
+            value = values[index]
+            for convert in converters:
                 value = convert(value, column, connection)
-            values.append(value)
+            values[index] = value
         user = User.from_db(database, [field.attname for field in fields], values)
         if not self.user_can_authenticate(user):
             return None
