@@ -107,9 +107,10 @@ def organisation_rows(organisations):
     )
 
 
-def action_record_rows(records):
-    """The action log's <tbody> (records annotated with actor_email, their subject fetched:
-    the subject is shown as its model's str())."""
+def action_record_rows(records, subjects):
+    """The action log's <tbody> (records annotated with actor_email; their subjects by
+    content type id and object id: each shown as its model's str(), one that is gone as
+    "–")."""
     short_datetime = date_formatter("SHORT_DATETIME_FORMAT")
     return join(
         html(
@@ -117,7 +118,7 @@ def action_record_rows(records):
             short_datetime(record.at),
             record.actor_email or "–",
             record.label,
-            record.subject or "–",
+            subjects.get((record.content_type_id, record.object_id)) or "–",
             record.summary,
         )
         for record in records

@@ -388,8 +388,7 @@ class ActionLog(ForgivingPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         records = context["page_obj"].object_list
-        _with_subjects(records)
-        context["rows"] = action_record_rows(records)
+        context["rows"] = action_record_rows(records, _subjects(records))
         return context
 
 
@@ -403,8 +402,8 @@ _SUBJECTS = {
 }
 
 
-def _with_subjects(records):
-    """Each record's subject (None when it is gone), as GenericPrefetch would give it: one
+def _subjects(records) -> dict:
+    """The records' subjects by (content type id, object id), those that still exist: one
     query per kind of subject on the page, kept (core.kept_queries) per kind and ids."""
     ids_by_type = defaultdict(set)
     for record in records:
@@ -422,9 +421,7 @@ def _with_subjects(records):
             lambda objects=objects, ids=ids: objects().filter(pk__in=ids),
         ):
             subjects[type_id, subject.pk] = subject
-    field = ActionRecord._meta.get_field("subject")
-    for record in records:
-        field.set_cached_value(record, subjects.get((record.content_type_id, record.object_id)))
+    return subjects
 
 
 action_log = transaction.non_atomic_requests(official(ActionLog.as_view()))
