@@ -120,7 +120,7 @@ class OrganisationList(ForgivingPaginationMixin, FilterView):
     paginate_by = PER_PAGE
     strict = False
     extra_context = {"section": "organisations"}
-    kept_queries = "backoffice.organisations"
+    kept_as = "backoffice.organisations"
 
     def get_queryset(self):
         return Organisation.objects.order_by("name")
@@ -322,7 +322,7 @@ class SignatureList(ForgivingPaginationMixin, FilterView):
     paginate_by = PER_PAGE
     strict = False
     extra_context = {"section": "signatures"}
-    kept_queries = "backoffice.signatures"
+    kept_as = "backoffice.signatures"
 
     def get_queryset(self):
         return Signature.objects.order_by("-signed_at")
@@ -376,7 +376,7 @@ class ActionLog(ForgivingPaginationMixin, ListView):
     template_name = "backoffice/action_log.html"
     paginate_by = PER_PAGE
     extra_context = {"section": "log"}
-    kept_queries = "backoffice.log"
+    kept_as = "backoffice.log"
 
     def get_queryset(self):
         return ActionRecord.objects.all()
@@ -404,7 +404,7 @@ _SUBJECTS = {
 
 def _subjects(records) -> dict:
     """The records' subjects by (content type id, object id), those that still exist: one
-    query per kind of subject on the page, kept (core.kept_queries) per kind and ids."""
+    query per kind of subject on the page, kept (core.kept_queries) per kind."""
     ids_by_type = defaultdict(set)
     for record in records:
         if record.content_type_id is not None and record.object_id is not None:
@@ -414,11 +414,14 @@ def _subjects(records) -> dict:
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None:  # a model no longer installed
             continue
-        ids = tuple(sorted(ids))
+        # As many ids as a page has rows, filled up with ids no row has (0, -1, …; the ORM
+        # drops repeated ones): one kept query per kind of subject.
+        ids = tuple(sorted(ids)) + tuple(range(0, len(ids) - PER_PAGE, -1))
         objects = _SUBJECTS.get(model, model._base_manager.all)
         for subject in kept_rows(
-            ("backoffice.log.subjects", model._meta.label, ids),
-            lambda objects=objects, ids=ids: objects().filter(pk__in=ids),
+            ("backoffice.log.subjects", model._meta.label),
+            lambda ids, objects=objects: objects().filter(pk__in=ids),
+            ids,
         ):
             subjects[type_id, subject.pk] = subject
     return subjects

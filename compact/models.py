@@ -52,18 +52,20 @@ class AgreementQuerySet(models.QuerySet):
         """The version in force, or None."""
         return self.in_force().prefetch_related("public_parties").first()
 
-    def one_in_force(self):
-        """The version in force, or None: read on many pages, its query compiled once
-        (core.kept_queries). Whatever this queryset is filtered by, the manager's version."""
-        rows = kept_rows("compact.agreement.in_force", lambda: Agreement.objects.in_force()[:1])
-        return rows[0] if rows else None
-
     def current_or_404(self):
         """The version in force; without one, the page asked for does not exist."""
         agreement = self.in_force().first()
         if agreement is None:
             raise Http404("No version of the compact is in force.")
         return agreement
+
+
+class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):
+    def one_in_force(self):
+        """The version in force, or None: read on many pages, its query compiled once
+        (core.kept_queries)."""
+        rows = kept_rows("compact.agreement.in_force", lambda: self.in_force()[:1])
+        return rows[0] if rows else None
 
 
 def add_years(day: date, years: int) -> date:
@@ -109,7 +111,7 @@ class Agreement(models.Model):
     superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AgreementQuerySet.as_manager()
+    objects = AgreementManager()
 
     class Meta:
         verbose_name = _("agreement version")

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import connections, router
 
 HAS_TOTP = "_has_totp_authenticator"  # on a user read by OneQueryBackend.get_user
@@ -84,6 +85,14 @@ def _statement(build, connection) -> str:
 
 
 _user_converters: dict = {}
+
+
+def _forget_statements(**kwargs):
+    _statements.clear()
+    _user_converters.clear()
+
+
+setting_changed.connect(_forget_statements, dispatch_uid="core.auth_backends")
 
 
 def _converters(connection) -> list:

@@ -1,5 +1,7 @@
 """The portal's FilterSet: django-filter's, with its form class built once per language."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.utils.translation import get_language
@@ -14,7 +16,9 @@ class ListedModelChoiceIterator(ModelChoiceIterator):
     and outside a transaction a cursor WITH HOLD (1 ms more than the query for the two
     versions of the signature list's filter). A filter's options are few."""
 
-    kept_as = None  # set by FilterSet.get_form_class: the filter's kept query's key
+    def __init__(self, field, kept_as=None):
+        super().__init__(field)
+        self.kept_as = kept_as  # the filter's kept query's key (FilterSet.get_form_class)
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -50,10 +54,9 @@ class FilterSet(django_filters.FilterSet):
             form_class = super().get_form_class()
             for name, field in form_class.base_fields.items():
                 if isinstance(field, forms.ModelChoiceField):
-                    field.iterator = type(
-                        "ListedModelChoiceIterator",
-                        (ListedModelChoiceIterator,),
-                        {"kept_as": (f"{cls.__module__}.{cls.__qualname__}", name)},
+                    field.iterator = functools.partial(
+                        ListedModelChoiceIterator,
+                        kept_as=(f"{cls.__module__}.{cls.__qualname__}", name),
                     )
                     field.widget.choices = field.choices  # as the field's own setter does
             form_classes[language] = form_class

@@ -21,10 +21,14 @@ def organisation_for(user, organisation_pk) -> Organisation:
     if user.is_authenticated:
         organisation_pk = int(organisation_pk)
         representations = kept_rows(
-            ("organisations.representation", organisation_pk, user.pk),
-            lambda: Representative.objects.select_related("organisation").filter(
-                organisation_id=organisation_pk, user_id=user.pk
-            )[:1],
+            "organisations.representation",
+            lambda organisation_pk, user_pk: (
+                Representative.objects.select_related("organisation")
+                .filter(organisation_id=organisation_pk, user_id=user_pk)
+                .order_by()[:1]
+            ),  # one at most (unique together)
+            organisation_pk,
+            user.pk,
         )
         if representations:
             representation = representations[0]

@@ -159,12 +159,12 @@ def _with_agreements(organisation, related_name, *order_by):
     related = getattr(organisation, related_name)
     field_name = related.field.name
 
-    def build():
-        rows = related.model._default_manager.filter(**{field_name: organisation.pk})
+    def build(organisation_pk):
+        rows = related.model._default_manager.filter(**{field_name: organisation_pk})
         rows = rows.select_related("agreement")
         return rows.order_by(*order_by) if order_by else rows
 
-    rows = kept_rows(("organisations.dashboard", related_name, organisation.pk), build)
+    rows = kept_rows(("organisations.dashboard", related_name), build, organisation.pk)
     for row in rows:
         setattr(row, field_name, organisation)
     return rows
