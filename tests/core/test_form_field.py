@@ -2,6 +2,7 @@
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from django.test.html import parse_html
@@ -132,3 +133,56 @@ def test_checks_and_files_are_written_without_crispys_templates(monkeypatch):
     assert "I &lt;agree&gt;" in check and "Tick &lt;it&gt;" in check and "is-invalid" in check
     assert "A &lt;document&gt;" in file and "A PDF &amp; &lt;nothing&gt; else" in file
     assert '<div class="is-invalid"><input type="file"' in file
+
+
+LOOP = engines["django"].from_string(
+    "{% load portal %}{% for field in form %}<div>{% form_field field %}</div>{% endfor %}"
+)
+KEPT = engines["django"].from_string("{% load portal %}{% filter_fields form %}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"state": "withdrawn"},
+        {"agreement": "x", "channel": "nowhere", "q": "<b>kör</b>"},  # invalid: errors shown
+    ],
+)
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_filter_fields_are_the_fields_rendered_and_kept_by_what_they_show(data, language):
+    from django.test import override_settings
+
+    from core.templatetags import portal
+    from tests.factories import AgreementFactory, agreement_in_force
+
+    portal._filter_fields_memo.clear()
+    agreement_in_force()
+    with translation.override(language), override_settings(DEBUG=False):
+
+        def both():
+            form = SignatureFilter(data, queryset=Signature.objects.all()).form
+            return LOOP.render({"form": form}), KEPT.render({"form": form})
+
+        loop, kept = both()
+        assert kept == loop
+        assert both()[1] == loop  # kept, as rendered
+        added = AgreementFactory(version_label="9.9", status="superseded")
+        loop, kept = both()  # a new choice: rendered anew, not the kept form
+        assert kept == loop
+        assert f'value="{added.pk}"' in kept
+        assert len(portal._filter_fields_memo) == 2  # a form per set of choices
+
+
+@pytest.mark.django_db
+def test_filter_fields_kept_apart_by_their_values():
+    from core.templatetags import portal
+
+    portal._filter_fields_memo.clear()
+    assert not settings.DEBUG
+    first = KEPT.render({"form": OrganisationFilter({"kind": "association"}).form})
+    second = KEPT.render({"form": OrganisationFilter({"kind": "foundation"}).form})
+    assert 'value="association" selected' in first
+    assert 'value="foundation" selected' in second
+    assert len(portal._filter_fields_memo) == 2
