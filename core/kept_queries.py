@@ -132,7 +132,23 @@ def _compile(build, ids) -> _Kept | None:
             "kept_rows(): each id must go into the query as a parameter of its own "
             f"(an id's place not found in {params!r})"
         )
+    compiler.get_converters = _converters_kept(compiler.get_converters)
     return _Kept(queryset, compiler, sql, tuple(params), places)
+
+
+def _converters_kept(get_converters):
+    """The compiler's converters for its columns (the database's and the fields', worked out
+    column by column on every run) kept: the same columns, the same connection's."""
+    kept = {}
+
+    def converters(expressions):
+        key = tuple(map(id, expressions))
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = (get_converters(expressions), list(expressions))  # kept alive
+        return found[0]
+
+    return converters
 
 
 def _check(key, build, ids, compiled) -> None:
