@@ -6,7 +6,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from compact.models import Agreement, Signature
-from core.rows import blocktranslated, date_formatter, html, join, labels, url_for_each
+from core.rows import (
+    blocktranslated,
+    date_formatter,
+    escaped_once,
+    html,
+    join,
+    labels,
+    url_for_each,
+)
 from organisations.models import Organisation
 
 # What signature_rows() reads of each signature: Signature.objects.values(*…, **…).
@@ -47,8 +55,12 @@ def signature_rows(signatures):
     withdraw_url = url_for_each("backoffice:withdraw")
     short_date = date_formatter("SHORT_DATE_FORMAT")
     channels = labels(Signature.Channel.choices)
-    approved_by, withdrawn = _("approved by"), _("Withdrawn")
-    history, effective, withdraw = _("History: an earlier version"), _("Effective"), _("Withdraw")
+    approved_by, withdrawn = escaped_once(_("approved by")), escaped_once(_("Withdrawn"))
+    history, effective = (
+        escaped_once(_("History: an earlier version")),
+        escaped_once(_("Effective")),
+    )
+    withdraw = escaped_once(_("Withdraw"))
 
     def row(signature):
         status = signature["agreement_status"]
@@ -91,7 +103,7 @@ def organisation_rows(organisations):
     organisation_url = url_for_each("backoffice:organisation")
     kinds = labels(Organisation.Kind.choices)
     verifications = labels(Organisation.Verification.choices)
-    yes, no = _("Yes"), _("No")
+    yes, no = escaped_once(_("Yes")), escaped_once(_("No"))
     return join(
         html(
             '\n    <tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'

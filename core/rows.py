@@ -151,6 +151,11 @@ def join(rows: Iterable) -> SafeString:
 
 
 def labels(choices) -> dict:
-    """A field's choice labels in the active language, for ``labels.get(value, value)`` in
-    place of ``get_FOO_display()`` on each row."""
-    return {value: str(label) for value, label in choices}
+    """A field's choice labels in the active language, escaped once for the list's rows, for
+    ``labels.get(value, value)`` in place of ``get_FOO_display()`` on each row."""
+    return {value: escaped_once(label) for value, label in choices}
+
+
+def escaped_once(text) -> SafeString:
+    """Text (a translation, a label) escaped once for a whole list rather than in each row."""
+    return SafeString(escaped(str(text)))

@@ -192,3 +192,13 @@ def test_the_rows_messages_are_swedish(message):
 def test_a_translation_naming_other_placeholders_falls_back_to_the_message(monkeypatch):
     monkeypatch.setattr("core.rows.gettext", lambda message: "Publicerad %(datum)s")
     assert blocktranslated("Published %(date)s", date="<b>") == "Published &lt;b&gt;"
+
+
+def test_labels_are_escaped_once_for_the_rows():
+    from core.rows import escaped_once
+
+    kept = labels([("a", "Ja & nej <b>")])
+    assert kept["a"] == "Ja &amp; nej &lt;b&gt;"
+    assert isinstance(kept["a"], SafeString)
+    assert html("<td>{}</td>", kept["a"]) == "<td>Ja &amp; nej &lt;b&gt;</td>"  # not twice
+    assert escaped_once("<i>") == "&lt;i&gt;"
