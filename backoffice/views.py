@@ -414,9 +414,9 @@ def _subjects(records) -> dict:
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None:  # a model no longer installed
             continue
-        # As many ids as a page has rows, filled up with ids no row has (0, -1, …; the ORM
-        # drops repeated ones): one kept query per kind of subject.
-        ids = tuple(sorted(ids)) + tuple(range(0, len(ids) - PER_PAGE, -1))
+        # As many ids as a page has rows, filled up with ids no row has (-1, -2, …: kept
+        # queries take distinct ids): one kept query per kind of subject.
+        ids = tuple(sorted(ids)) + tuple(range(-1, len(ids) - PER_PAGE - 1, -1))
         objects = _SUBJECTS.get(model, model._base_manager.all)
         for subject in kept_rows(
             ("backoffice.log.subjects", model._meta.label),

@@ -16,7 +16,7 @@ class ListedModelChoiceIterator(ModelChoiceIterator):
     and outside a transaction a cursor WITH HOLD (1 ms more than the query for the two
     versions of the signature list's filter). A filter's options are few."""
 
-    def __init__(self, field, kept_as=None):
+    def __init__(self, field, *, kept_as):
         super().__init__(field)
         self.kept_as = kept_as  # the filter's kept query's key (FilterSet.get_form_class)
 
@@ -25,9 +25,7 @@ class ListedModelChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         if getattr(self.field, "null_label", None) is not None:
             yield (self.field.null_value, self.field.null_label)
-        queryset = self.queryset
-        objects = queryset.all() if self.kept_as is None else kept_rows(self.kept_as, queryset.all)
-        for obj in objects:
+        for obj in kept_rows(self.kept_as, self.queryset.all):
             yield self.choice(obj)
 
 

@@ -9,12 +9,13 @@ time a key is asked for in a thread, compiles it, and keeps its SQL and its comp
 knows how to turn rows into model instances, dictionaries of ``values()``, related objects
 of ``select_related``); the next call runs the same SQL again, with its own ids.
 
-The ids (whole numbers, or tuples of them, e.g. an organisation's and a user's primary key)
-are given to ``build`` as stand-ins while it is compiled and put in their places in the
-parameters on each call: one kept query serves every organisation. **Everything else the
-query depends on belongs in the key** (a filter form's values, a page's bounds); the active
-language is added to it. Nothing read from the clock or the database may go into the query
-(a date of today, a content type's id). The test settings check it
+The ids (whole numbers, or tuples of distinct ones, e.g. an organisation's and a user's
+primary key) are given to ``build`` as stand-ins while it is compiled and put in their
+places in the parameters on each call: one kept query serves every organisation; a tuple's
+length is part of the key. **Everything else the query depends on belongs in the key** (a
+filter form's values, a page's bounds); the active language and time zone are added to it.
+Nothing read from the clock or the database may go into the query (a date of today, a
+content type's id). The test settings check it
 (``KEPT_QUERIES_CHECK``): every call there also builds and compiles the query anew with the
 real ids and fails if its SQL or parameters differ from those run.
 
@@ -34,6 +35,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.signals import setting_changed
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 from django.utils.translation import get_language
 
 KEPT_PER_THREAD = 200
@@ -58,20 +60,27 @@ class _Kept:
     places: tuple[tuple[int, ...], ...]  # where each id goes in params
 
 
+_generation = 0  # forget_kept_queries() forgets every thread's: each compares its own
+
+
 def _kept() -> OrderedDict:
     kept = getattr(_local, "kept", None)
-    if kept is None:
+    if kept is None or _local.generation != _generation:
         kept = _local.kept = OrderedDict()
+        _local.generation = _generation
     return kept
 
 
 def _flat(ids) -> list[int]:
     flat = []
     for value in ids:
-        for item in value if type(value) is tuple else (value,):
+        items = value if type(value) is tuple else (value,)
+        for item in items:
             if type(item) is not int:
                 raise TypeError(f"kept_rows() takes ids as whole numbers, not {item!r}")
-            flat.append(item)
+        if len(set(items)) != len(items):  # the ORM drops repeated ones from an IN list
+            raise ValueError(f"kept_rows() takes distinct ids in a tuple, not {value!r}")
+        flat.extend(items)
     return flat
 
 
@@ -84,7 +93,7 @@ def kept_rows(key: Hashable, build: Callable[..., QuerySet], *ids) -> list:
     of the ids (how many a tuple holds)."""
     flat = _flat(ids)
     kept = _kept()
-    key = (key, _shape(ids), get_language())
+    key = (key, _shape(ids), get_language(), timezone.get_current_timezone_name())
     entry = kept.get(key)
     if entry is None:
         entry = _compile(build, ids)
@@ -165,9 +174,10 @@ def _check(key, build, ids, compiled) -> None:
 
 
 def forget_kept_queries(**kwargs) -> None:
-    """This thread's kept queries forgotten (a setting changed in a test: the database's
-    vendor, the languages)."""
-    _kept().clear()
+    """Every thread's kept queries forgotten (a setting changed in a test: the database's
+    vendor, the languages), each at its next kept query."""
+    global _generation
+    _generation += 1
 
 
 setting_changed.connect(forget_kept_queries, dispatch_uid="core.kept_queries")

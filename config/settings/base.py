@@ -92,16 +92,23 @@ def database(url: str) -> dict:
     bound on the server and prepared once a connection has run them five times (psycopg's
     prepare_threshold; Django's default is never): PostgreSQL then plans each of a page's
     statements once per connection, not on every request (the signed-in user's statement
-    cost it 0.43 ms of CPU unprepared, 0.10 ms prepared). A pooler in front of PostgreSQL
-    must keep a connection's prepared statements (PgBouncer in session mode, or transaction
-    mode with max_prepared_statements); none is used here."""
+    cost it 0.43 ms of CPU unprepared, 0.10 ms prepared).
+
+    DATABASE_PREPARED_STATEMENTS=false turns it off: behind a pooler that does not keep a
+    connection's prepared statements (PgBouncer in transaction mode without
+    max_prepared_statements). Options in the URL win. A process that outlives a migration
+    changing a column's type fails on the statements it prepared for that column until its
+    connection closes (CONN_MAX_AGE): restart web and the workers after migrating, as
+    docker-compose.yml does."""
     config = env.db_url_config(url)
     config["ATOMIC_REQUESTS"] = True
-    if config["ENGINE"] == "django.db.backends.postgresql":
+    if config["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+        "DATABASE_PREPARED_STATEMENTS", default=True
+    ):
         config["OPTIONS"] = {
-            **config.get("OPTIONS", {}),
             "server_side_binding": True,
             "prepare_threshold": 5,
+            **config.get("OPTIONS", {}),
         }
     return config
 
@@ -333,7 +340,8 @@ CACHES = {
 SESSION_ENGINE = "core.sessions"
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
-# core/kept_queries.py: each kept query compiled anew and checked against the SQL kept (tests).
+# Kept queries (core/kept_queries.py) and filter forms ({% filter_fields %}) built anew on
+# every use and compared with what was kept (the test settings turn it on).
 KEPT_QUERIES_CHECK = False
 
 # The compact's own rules.

@@ -52,5 +52,6 @@ PDF_ISSUE_ON_CHANGE = False
 # allauth's default of the current window only).
 MFA_TOTP_TOLERANCE = 1
 # Every kept query (core/kept_queries.py) built and compiled anew on each call and compared
-# with the SQL kept for its key: a query depending on more than its key fails the test.
+# with the SQL kept for its key, and every kept filter form rendered anew and compared: one
+# depending on more than its key fails the test.
 KEPT_QUERIES_CHECK = True

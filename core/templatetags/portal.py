@@ -374,6 +374,8 @@ def filter_fields(form):
         key = (
             type(form),
             get_language(),
+            form.prefix,
+            form.auto_id,
             form.is_bound,
             tuple(
                 _hashable(
@@ -390,8 +392,14 @@ def filter_fields(form):
         html = _filter_fields_memo.get(key)
     except TypeError:  # a value that is nothing to key by
         key = html = None
-    if html is None:
-        html = format_html_join("", "<div>{}</div>", ((form_field(field),) for field in form))
+    if html is None or settings.KEPT_QUERIES_CHECK:
+        rendered = format_html_join("", "<div>{}</div>", ((form_field(f),) for f in form))
+        if html is not None and html != rendered:  # the test settings' check
+            raise template.TemplateSyntaxError(
+                f"filter_fields: {type(form).__name__} rendered otherwise than kept: it "
+                "depends on something its key does not name."
+            )
+        html = rendered
         if key is not None and not settings.DEBUG:
             if len(_filter_fields_memo) >= FILTER_FIELDS_KEPT:  # bounded
                 _filter_fields_memo.clear()

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -164,6 +165,20 @@ def test_action_log_rows(official_client):
         f"\n    <tr><td>{when}</td><td>–</td><td>Verified the organisation</td>"
         "<td>&lt;Förening&gt;</td><td>&lt;ok&gt;</td></tr>\n  "
     ) in html
+
+
+def test_action_log_row_of_a_subject_that_is_gone(official_client):
+    kept = OrganisationFactory(name="Kvar")
+    for object_id in (kept.pk, kept.pk + 1000):  # the second: no such organisation
+        ActionRecord.objects.create(
+            actor=None,
+            action_type="organisations.organisation.verified",
+            content_type=ContentType.objects.get_for_model(kept),
+            object_id=object_id,
+        )
+    html = page(official_client, "backoffice:log", "en")
+    assert "<td>Verified the organisation</td><td>–</td>" in html
+    assert "<td>Verified the organisation</td><td>Kvar</td>" in html
 
 
 def test_dashboard_items(official_client):

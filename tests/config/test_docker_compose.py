@@ -56,6 +56,12 @@ def test_postgres_health_check_gates_the_web_server(services):
     assert web["depends_on"]["postgres"] == {"condition": "service_healthy"}
     assert "redis" in web["depends_on"]
     assert web["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    # Every process that reads the database starts after the migrations: none holds
+    # statements prepared for the tables as they were (config/settings/base.py database()).
+    for name in ("worker", "beat"):
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
 
 
 def test_app_services_run_production_settings_with_secrets_from_the_environment(services):

@@ -2,16 +2,18 @@
 
 import pytest
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.template import engines
+from django.template import TemplateSyntaxError, engines
+from django.test import override_settings
 from django.test.html import parse_html
 from django.utils import translation
 
 from backoffice.filters import OrganisationFilter, SignatureFilter
 from compact.filters import SignatoryFilter
 from compact.models import Signature
+from core.templatetags import portal
 from organisations.models import Organisation
+from tests.factories import AgreementFactory, agreement_in_force
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ field|as_crispy_field }}")
 OURS = engines["django"].from_string("{% load portal %}{% form_field field %}")
@@ -151,15 +153,11 @@ KEPT = engines["django"].from_string("{% load portal %}{% filter_fields form %}"
     ],
 )
 @pytest.mark.parametrize("language", ["sv", "en"])
+@override_settings(DEBUG=False, KEPT_QUERIES_CHECK=False)  # kept, as in production
 def test_filter_fields_are_the_fields_rendered_and_kept_by_what_they_show(data, language):
-    from django.test import override_settings
-
-    from core.templatetags import portal
-    from tests.factories import AgreementFactory, agreement_in_force
-
     portal._filter_fields_memo.clear()
     agreement_in_force()
-    with translation.override(language), override_settings(DEBUG=False):
+    with translation.override(language):
 
         def both():
             form = SignatureFilter(data, queryset=Signature.objects.all()).form
@@ -176,11 +174,34 @@ def test_filter_fields_are_the_fields_rendered_and_kept_by_what_they_show(data, 
 
 
 @pytest.mark.django_db
-def test_filter_fields_kept_apart_by_their_values():
-    from core.templatetags import portal
-
+@override_settings(DEBUG=False, KEPT_QUERIES_CHECK=False)
+def test_filter_fields_kept_apart_by_language_and_prefix():
     portal._filter_fields_memo.clear()
-    assert not settings.DEBUG
+    with translation.override("sv"):
+        swedish = KEPT.render({"form": OrganisationFilter(None).form})
+    with translation.override("en"):
+        english = KEPT.render({"form": OrganisationFilter(None).form})
+        prefixed = KEPT.render({"form": OrganisationFilter(None, prefix="other").form})
+    assert "Alla typer" in swedish
+    assert "All kinds" in english and "All kinds" not in swedish
+    assert 'name="other-kind"' in prefixed and 'name="kind"' in english
+
+
+@pytest.mark.django_db
+def test_filter_fields_checked_in_the_tests(monkeypatch):
+    portal._filter_fields_memo.clear()
+    with override_settings(DEBUG=False):
+        KEPT.render({"form": OrganisationFilter(None).form})
+        key = next(iter(portal._filter_fields_memo))
+        portal._filter_fields_memo[key] = "<div>something else</div>"  # as if kept wrongly
+        with pytest.raises(TemplateSyntaxError, match="otherwise than kept"):
+            KEPT.render({"form": OrganisationFilter(None).form})
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False, KEPT_QUERIES_CHECK=False)
+def test_filter_fields_kept_apart_by_their_values():
+    portal._filter_fields_memo.clear()
     first = KEPT.render({"form": OrganisationFilter({"kind": "association"}).form})
     second = KEPT.render({"form": OrganisationFilter({"kind": "foundation"}).form})
     assert 'value="association" selected' in first

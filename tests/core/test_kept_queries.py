@@ -3,9 +3,11 @@ call's ids in their places; the rows read afresh on every call; a query that dep
 more than its key and ids caught by the test settings' check. Most tests run as production
 does (KEPT_QUERIES_CHECK off) and count the ORM's compilations."""
 
+import queue
 import threading
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import override_settings
@@ -80,7 +82,9 @@ def test_each_calls_ids_in_their_places(compilations):
     several = lambda pks, pk: Organisation.objects.filter(pk__in=pks).exclude(pk=pk)  # noqa: E731
     rows = kept_rows("test.several", several, (alfa.pk, beta.pk), beta.pk)
     assert _names(rows) == ["Alfa"]
-    assert _names(kept_rows("test.several", several, (beta.pk, beta.pk), alfa.pk)) == ["Beta"]
+    assert _names(kept_rows("test.several", several, (beta.pk, alfa.pk), alfa.pk)) == ["Beta"]
+    with pytest.raises(ValueError, match="distinct"):  # the ORM would drop one
+        kept_rows("test.several", several, (beta.pk, beta.pk), alfa.pk)
 
 
 @production
@@ -106,6 +110,41 @@ def test_kept_per_key_language_and_shape(compilations):
     kept_rows("test.in", in_, (1, 2))
     kept_rows("test.in", in_, (1, 2, 3))  # another shape: its own query
     assert len(compilations) == 5
+
+
+@production
+def test_kept_per_time_zone(compilations):
+    build = lambda: Organisation.objects.all()  # noqa: E731
+    with timezone.override("Europe/Stockholm"):
+        kept_rows("test.zone", build)
+    with timezone.override("UTC"):
+        kept_rows("test.zone", build)
+    assert len(compilations) == 2
+
+
+@production
+def test_forgotten_in_every_thread(compilations):
+    """A setting changed in one thread (a test) forgets the queries another keeps (the
+    live server's thread of the browser tests)."""
+    build = lambda: Organisation.objects.all()  # noqa: E731
+    asked, done = queue.Queue(), queue.Queue()
+
+    def server():
+        while asked.get():
+            kept_rows("test.forget", build)
+            done.put(True)
+        connection.close()
+
+    thread = threading.Thread(target=server)
+    thread.start()
+    asked.put(True), done.get()
+    asked.put(True), done.get()
+    assert len(compilations) == 1  # kept in that thread
+    kept_queries.forget_kept_queries()  # from this one
+    asked.put(True), done.get()
+    asked.put(False)
+    thread.join()
+    assert len(compilations) == 2
 
 
 @production
