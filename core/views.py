@@ -68,9 +68,10 @@ class ForgivingPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
     def _list_key(self):
-        """The kept queries' key: the view's name and what the filters were given (as
-        django-filter filters: the cleaned data of a bound form, none of an unbound one).
-        None: not kept (the view names none, or a filter's value is nothing to key by)."""
+        """The kept queries' key: the view's name, the URL's arguments and what the filters
+        were given (as django-filter filters: the cleaned data of a bound form, none of an
+        unbound one). None: not kept (the view names none, a strict list's filters are
+        invalid, or a filter's value is nothing to key by)."""
         if self.kept_as is None:
             return None
         key = (self.kept_as, self.args, tuple(sorted(self.kwargs.items())))

@@ -153,9 +153,9 @@ def dashboard(request, organisation):
 
 
 def _with_agreements(organisation, related_name, *order_by):
-    """``organisation.<related_name>`` with their agreements, as a list: read with a query
-    kept per organisation (core.kept_queries), each row's organisation the one given, as
-    the related manager would have set it."""
+    """``organisation.<related_name>`` with their agreements, as a list: read with a kept
+    query (core.kept_queries) whose parameter is the organisation's id, each row's
+    organisation the one given, as the related manager would have set it."""
     related = getattr(organisation, related_name)
     field_name = related.field.name
 

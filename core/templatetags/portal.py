@@ -366,9 +366,10 @@ FILTER_FIELDS_KEPT = 500
 @register.simple_tag
 def filter_fields(form):
     """``{% for field in form %}<div>{% form_field field %}</div>{% endfor %}`` for a filter
-    form (django-filter's, core.filters.FilterSet), kept per form class and language, what
-    each field was given and each model field's choices: a filter form renders from nothing
-    else (its errors come from the same values and choices). Rendered, the signature list's
+    form (django-filter's, core.filters.FilterSet), kept per form class, prefix, language,
+    what each field was given and each model field's choices: a filter form renders from
+    nothing else (its errors come from the same values and choices; the test settings render
+    it anew and compare). Rendered, the signature list's
     four filters cost a fifth of its page; the choices are still read on every request."""
     try:
         key = (
@@ -393,7 +394,7 @@ def filter_fields(form):
     except TypeError:  # a value that is nothing to key by
         key = html = None
     if html is None or settings.KEPT_QUERIES_CHECK:
-        rendered = format_html_join("", "<div>{}</div>", ((form_field(f),) for f in form))
+        rendered = format_html_join("", "<div>{}</div>", ((form_field(each),) for each in form))
         if html is not None and html != rendered:  # the test settings' check
             raise template.TemplateSyntaxError(
                 f"filter_fields: {type(form).__name__} rendered otherwise than kept: it "
