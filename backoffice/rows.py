@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from compact.models import Agreement, Signature
+from core.actions import action_label
+from core.models import record_summary
 from core.rows import (
     blocktranslated,
     date_formatter,
@@ -119,19 +121,26 @@ def organisation_rows(organisations):
     )
 
 
+# What action_record_rows() reads of each record: ActionRecord.objects.values(*…, **…).
+ACTION_RECORD_COLUMNS = (
+    ("at", "action_type", "content_type_id", "object_id", "data"),
+    {"actor_email": F("actor__email")},
+)
+
+
 def action_record_rows(records, subjects):
-    """The action log's <tbody> (records annotated with actor_email; their subjects by
-    content type id and object id: each shown as its model's str(), one that is gone as
-    "–")."""
+    """The action log's <tbody>, of records as dicts of ACTION_RECORD_COLUMNS (their
+    subjects by content type id and object id: each shown as its model's str(), one that is
+    gone as "–")."""
     short_datetime = date_formatter("SHORT_DATETIME_FORMAT")
     return join(
         html(
             "\n    <tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n  ",
-            short_datetime(record.at),
-            record.actor_email or "–",
-            record.label,
-            subjects.get((record.content_type_id, record.object_id)) or "–",
-            record.summary,
+            short_datetime(record["at"]),
+            record["actor_email"] or "–",
+            action_label(record["action_type"]),
+            subjects.get((record["content_type_id"], record["object_id"])) or "–",
+            record_summary(record["content_type_id"], record["data"]),
         )
         for record in records
     )

@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import Count, OuterRef, Subquery, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 
 from backoffice.filters import OrganisationFilter, SignatureFilter
 from backoffice.rows import (
+    ACTION_RECORD_COLUMNS,
     ORGANISATION_COLUMNS,
     SIGNATURE_COLUMNS,
     action_record_rows,
@@ -44,6 +45,7 @@ from organisations.services import (
     organisation_verify,
     review_version,
 )
+from principles.models import FollowUp
 
 PER_PAGE = 50
 DASHBOARD_ITEMS = 20
@@ -382,8 +384,9 @@ class ActionLog(ForgivingPaginationMixin, ListView):
         return ActionRecord.objects.all()
 
     def page_columns(self, records):
-        # The actor's e-mail address, not the user: no model instance for it (rows.py).
-        return records.annotate(actor_email=F("actor__email"))
+        # Columns, not model instances: what the rows show (backoffice/rows.py).
+        columns, related_columns = ACTION_RECORD_COLUMNS
+        return records.values(*columns, **related_columns)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -392,9 +395,12 @@ class ActionLog(ForgivingPaginationMixin, ListView):
         return context
 
 
-# What each kind of subject's str() reads besides its own row; any other kind is read alone.
+# Kinds of subject whose str() is one of their columns: read as (pk, column), no instances.
+SUBJECT_NAMES = {Organisation: "name", FollowUp: "year"}
+
+# What each other kind of subject's str() reads besides its own row; any other kind is read
+# alone.
 _SUBJECTS = {
-    Organisation: lambda: Organisation.objects.only("pk", "name"),
     Signature: lambda: Signature.objects.select_related("organisation", "agreement"),
     WrittenApplication: lambda: WrittenApplication.objects.select_related("organisation"),
     Meeting: lambda: Meeting.objects.all(),
@@ -403,12 +409,13 @@ _SUBJECTS = {
 
 
 def _subjects(records) -> dict:
-    """The records' subjects by (content type id, object id), those that still exist: one
-    query per kind of subject on the page, kept (core.kept_queries) per kind."""
+    """The records' subjects by (content type id, object id), those that still exist (an
+    instance, or for SUBJECT_NAMES' kinds its str()): one query per kind of subject on the
+    page, kept (core.kept_queries) per kind."""
     ids_by_type = defaultdict(set)
     for record in records:
-        if record.content_type_id is not None and record.object_id is not None:
-            ids_by_type[record.content_type_id].add(record.object_id)
+        if record["content_type_id"] is not None and record["object_id"] is not None:
+            ids_by_type[record["content_type_id"]].add(record["object_id"])
     subjects = {}
     for type_id, ids in ids_by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
@@ -417,11 +424,20 @@ def _subjects(records) -> dict:
         # As many ids as a page has rows, filled up with ids no row has (-1, -2, …: kept
         # queries take distinct ids): one kept query per kind of subject.
         ids = tuple(sorted(ids)) + tuple(range(-1, len(ids) - PER_PAGE - 1, -1))
+        key = ("backoffice.log.subjects", model._meta.label)
+        if column := SUBJECT_NAMES.get(model):
+            for pk, name in kept_rows(
+                key,
+                lambda ids, model=model, column=column: model._base_manager.filter(
+                    pk__in=ids
+                ).values_list("pk", column),
+                ids,
+            ):
+                subjects[type_id, pk] = str(name)
+            continue
         objects = _SUBJECTS.get(model, model._base_manager.all)
         for subject in kept_rows(
-            ("backoffice.log.subjects", model._meta.label),
-            lambda ids, objects=objects: objects().filter(pk__in=ids),
-            ids,
+            key, lambda ids, objects=objects: objects().filter(pk__in=ids), ids
         ):
             subjects[type_id, subject.pk] = subject
     return subjects

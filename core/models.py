@@ -149,30 +149,36 @@ class ActionRecord(models.Model):
 
     @property
     def summary(self) -> str:
-        """The record's data for people: a change as "field: old → new" (the field named as
-        its model names it and a choice by its label, in the page's language; yes or no for
-        a check box), other values as they are."""
-        parts = []
-        for key, value in self.data.items():
-            if isinstance(value, list) and len(value) == 2:
-                field = self._field(key)
-                label = str(getattr(field, "verbose_name", None) or key)  # a relation: its key
-                old, new = (_value_for_people(field, item) for item in value)
-                parts.append(f"{label}: {old} → {new}")
-            else:
-                parts.append(str(value))
-        return "; ".join(parts)
+        return record_summary(self.content_type_id, self.data)
 
-    def _field(self, key: str):
-        """The subject's field ``key``, or None when the subject's model has no such field
-        (the content type comes from Django's cache: no query)."""
-        if self.content_type_id is None:
-            return None
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        try:
-            return model._meta.get_field(key)
-        except (AttributeError, FieldDoesNotExist):  # no model class, or no such field
-            return None
+
+def record_summary(content_type_id, data) -> str:
+    """A record's data for people: a change as "field: old → new" (the field named as its
+    subject's model names it and a choice by its label, in the page's language; yes or no
+    for a check box), other values as they are. From columns: the action log's rows read
+    no record instances."""
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and len(value) == 2:
+            field = _subject_field(content_type_id, key)
+            label = str(getattr(field, "verbose_name", None) or key)  # a relation: its key
+            old, new = (_value_for_people(field, item) for item in value)
+            parts.append(f"{label}: {old} → {new}")
+        else:
+            parts.append(str(value))
+    return "; ".join(parts)
+
+
+def _subject_field(content_type_id, key: str):
+    """The field ``key`` of the subject's model, or None when it has no such field (the
+    content type comes from Django's cache: no query)."""
+    if content_type_id is None:
+        return None
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    try:
+        return model._meta.get_field(key)
+    except (AttributeError, FieldDoesNotExist):  # no model class, or no such field
+        return None
 
 
 def _value_for_people(field, value) -> str:

@@ -364,29 +364,36 @@ FILTER_FIELDS_KEPT = 500
 
 
 @register.simple_tag
-def filter_fields(form):
-    """``{% for field in form %}<div>{% form_field field %}</div>{% endfor %}`` for a filter
-    form (django-filter's, core.filters.FilterSet), kept per form class, prefix, language,
-    what each field was given and each model field's choices: a filter form renders from
-    nothing else (its errors come from the same values and choices; the test settings render
-    it anew and compare). Rendered, the signature list's
+def filter_fields(filterset):
+    """``{% for field in filterset.form %}<div>{% form_field field %}</div>{% endfor %}`` for
+    a django-filter FilterSet (core.filters.FilterSet, whose form class is built once per
+    language), kept per form class, language, prefix, whether it was given data, what each
+    field was given and each model field's choices: a filter form renders from nothing else
+    (its errors come from the same values and choices; the test settings render it anew and
+    compare). The key is read from the form class's fields, so a kept form is not built at
+    all (its copies of the fields cost more than the key). Rendered, the signature list's
     four filters cost a fifth of its page; the choices are still read on every request."""
+    form_class = filterset.get_form_class()
+    prefix = filterset.form_prefix
+    fields = form_class.base_fields
+    data = filterset.data if filterset.is_bound else {}
     try:
         key = (
-            type(form),
+            form_class,
             get_language(),
-            form.prefix,
-            form.auto_id,
-            form.is_bound,
+            prefix,
+            filterset.is_bound,
             tuple(
                 _hashable(
-                    field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+                    field.widget.value_from_datadict(
+                        data, {}, f"{prefix}-{name}" if prefix else name
+                    )
                 )
-                for name, field in form.fields.items()
+                for name, field in fields.items()
             ),
             tuple(
                 tuple((str(value), str(label)) for value, label in field.choices)
-                for field in form.fields.values()
+                for field in fields.values()
                 if hasattr(field, "queryset")
             ),
         )
@@ -394,10 +401,12 @@ def filter_fields(form):
     except TypeError:  # a value that is nothing to key by
         key = html = None
     if html is None or settings.KEPT_QUERIES_CHECK:
-        rendered = format_html_join("", "<div>{}</div>", ((form_field(each),) for each in form))
+        rendered = format_html_join(
+            "", "<div>{}</div>", ((form_field(each),) for each in filterset.form)
+        )
         if html is not None and html != rendered:  # the test settings' check
             raise template.TemplateSyntaxError(
-                f"filter_fields: {type(form).__name__} rendered otherwise than kept: it "
+                f"filter_fields: {type(filterset).__name__} rendered otherwise than kept: it "
                 "depends on something its key does not name."
             )
         html = rendered

@@ -140,7 +140,7 @@ def test_checks_and_files_are_written_without_crispys_templates(monkeypatch):
 LOOP = engines["django"].from_string(
     "{% load portal %}{% for field in form %}<div>{% form_field field %}</div>{% endfor %}"
 )
-KEPT = engines["django"].from_string("{% load portal %}{% filter_fields form %}")
+KEPT = engines["django"].from_string("{% load portal %}{% filter_fields filter %}")
 
 
 @pytest.mark.django_db
@@ -160,8 +160,9 @@ def test_filter_fields_are_the_fields_rendered_and_kept_by_what_they_show(data, 
     with translation.override(language):
 
         def both():
+            kept = KEPT.render({"filter": SignatureFilter(data, queryset=Signature.objects.all())})
             form = SignatureFilter(data, queryset=Signature.objects.all()).form
-            return LOOP.render({"form": form}), KEPT.render({"form": form})
+            return LOOP.render({"form": form}), kept
 
         loop, kept = both()
         assert kept == loop
@@ -178,10 +179,10 @@ def test_filter_fields_are_the_fields_rendered_and_kept_by_what_they_show(data, 
 def test_filter_fields_kept_apart_by_language_and_prefix():
     portal._filter_fields_memo.clear()
     with translation.override("sv"):
-        swedish = KEPT.render({"form": OrganisationFilter(None).form})
+        swedish = KEPT.render({"filter": OrganisationFilter(None)})
     with translation.override("en"):
-        english = KEPT.render({"form": OrganisationFilter(None).form})
-        prefixed = KEPT.render({"form": OrganisationFilter(None, prefix="other").form})
+        english = KEPT.render({"filter": OrganisationFilter(None)})
+        prefixed = KEPT.render({"filter": OrganisationFilter(None, prefix="other")})
     assert "Alla typer" in swedish
     assert "All kinds" in english and "All kinds" not in swedish
     assert 'name="other-kind"' in prefixed and 'name="kind"' in english
@@ -191,19 +192,32 @@ def test_filter_fields_kept_apart_by_language_and_prefix():
 def test_filter_fields_checked_in_the_tests(monkeypatch):
     portal._filter_fields_memo.clear()
     with override_settings(DEBUG=False):
-        KEPT.render({"form": OrganisationFilter(None).form})
+        KEPT.render({"filter": OrganisationFilter(None)})
         key = next(iter(portal._filter_fields_memo))
         portal._filter_fields_memo[key] = "<div>something else</div>"  # as if kept wrongly
         with pytest.raises(TemplateSyntaxError, match="otherwise than kept"):
-            KEPT.render({"form": OrganisationFilter(None).form})
+            KEPT.render({"filter": OrganisationFilter(None)})
 
 
 @pytest.mark.django_db
 @override_settings(DEBUG=False, KEPT_QUERIES_CHECK=False)
 def test_filter_fields_kept_apart_by_their_values():
     portal._filter_fields_memo.clear()
-    first = KEPT.render({"form": OrganisationFilter({"kind": "association"}).form})
-    second = KEPT.render({"form": OrganisationFilter({"kind": "foundation"}).form})
+    first = KEPT.render({"filter": OrganisationFilter({"kind": "association"})})
+    second = KEPT.render({"filter": OrganisationFilter({"kind": "foundation"})})
     assert 'value="association" selected' in first
     assert 'value="foundation" selected' in second
     assert len(portal._filter_fields_memo) == 2
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False, KEPT_QUERIES_CHECK=False)
+def test_filter_fields_kept_build_no_form():
+    portal._filter_fields_memo.clear()
+    first, second = (
+        OrganisationFilter({"kind": "association"}),
+        OrganisationFilter({"kind": "association"}),
+    )
+    assert KEPT.render({"filter": first}) == KEPT.render({"filter": second})
+    assert hasattr(first, "_form")  # rendered: its form built
+    assert not hasattr(second, "_form")  # kept: read from the form class's fields
