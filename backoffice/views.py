@@ -7,7 +7,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Window
+from django.db.models import Case, Count, OuterRef, Subquery, TextField, Value, When, Window
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
@@ -384,9 +385,10 @@ class ActionLog(ForgivingPaginationMixin, ListView):
         return ActionRecord.objects.all()
 
     def page_columns(self, records):
-        # Columns, not model instances: what the rows show (backoffice/rows.py).
+        # Columns, not model instances: what the rows show (backoffice/rows.py), with the
+        # name of a subject of SUBJECT_NAMES' kinds read in the same query.
         columns, related_columns = ACTION_RECORD_COLUMNS
-        return records.values(*columns, **related_columns)
+        return records.values(*columns, **related_columns, subject_name=_subject_name())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -395,8 +397,30 @@ class ActionLog(ForgivingPaginationMixin, ListView):
         return context
 
 
-# Kinds of subject whose str() is one of their columns: read as (pk, column), no instances.
+# Kinds of subject whose str() is one of their columns (tests/backoffice checks it): read
+# with the records, as a subquery per kind.
 SUBJECT_NAMES = {Organisation: "name", FollowUp: "year"}
+
+
+def _subject_name():
+    """A record's subject's str() for SUBJECT_NAMES' kinds (None for any other kind, or a
+    subject that is gone), as text."""
+    return Case(
+        *(
+            When(
+                content_type_id=ContentType.objects.get_for_model(model).pk,
+                then=Cast(
+                    Subquery(
+                        model._base_manager.filter(pk=OuterRef("object_id")).values(column)[:1]
+                    ),
+                    TextField(),
+                ),
+            )
+            for model, column in SUBJECT_NAMES.items()
+        ),
+        default=Value(None, output_field=TextField()),
+    )
+
 
 # What each other kind of subject's str() reads besides its own row; any other kind is read
 # alone.
@@ -409,14 +433,21 @@ _SUBJECTS = {
 
 
 def _subjects(records) -> dict:
-    """The records' subjects by (content type id, object id), those that still exist (an
-    instance, or for SUBJECT_NAMES' kinds its str()): one query per kind of subject on the
-    page, kept (core.kept_queries) per kind."""
+    """The records' subjects by (content type id, object id), those that still exist: their
+    names for SUBJECT_NAMES' kinds (read with the records), else their instances, one query
+    per kind of subject on the page, kept (core.kept_queries) per kind."""
+    named = {ContentType.objects.get_for_model(model).pk for model in SUBJECT_NAMES}
     ids_by_type = defaultdict(set)
-    for record in records:
-        if record["content_type_id"] is not None and record["object_id"] is not None:
-            ids_by_type[record["content_type_id"]].add(record["object_id"])
     subjects = {}
+    for record in records:
+        type_id, object_id = record["content_type_id"], record["object_id"]
+        if type_id is None or object_id is None:
+            continue
+        if type_id in named:
+            if record["subject_name"] is not None:
+                subjects[type_id, object_id] = record["subject_name"]
+        else:
+            ids_by_type[type_id].add(object_id)
     for type_id, ids in ids_by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None:  # a model no longer installed
@@ -424,20 +455,11 @@ def _subjects(records) -> dict:
         # As many ids as a page has rows, filled up with ids no row has (-1, -2, …: kept
         # queries take distinct ids): one kept query per kind of subject.
         ids = tuple(sorted(ids)) + tuple(range(-1, len(ids) - PER_PAGE - 1, -1))
-        key = ("backoffice.log.subjects", model._meta.label)
-        if column := SUBJECT_NAMES.get(model):
-            for pk, name in kept_rows(
-                key,
-                lambda ids, model=model, column=column: model._base_manager.filter(
-                    pk__in=ids
-                ).values_list("pk", column),
-                ids,
-            ):
-                subjects[type_id, pk] = str(name)
-            continue
         objects = _SUBJECTS.get(model, model._base_manager.all)
         for subject in kept_rows(
-            key, lambda ids, objects=objects: objects().filter(pk__in=ids), ids
+            ("backoffice.log.subjects", model._meta.label),
+            lambda ids, objects=objects: objects().filter(pk__in=ids),
+            ids,
         ):
             subjects[type_id, subject.pk] = subject
     return subjects

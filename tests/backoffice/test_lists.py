@@ -10,8 +10,10 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
+from backoffice.views import SUBJECT_NAMES
 from compact.models import Agreement
 from core.models import ActionRecord
+from principles.followups import follow_up_create
 from tests.factories import (
     AgreementFactory,
     OfficialFactory,
@@ -179,6 +181,27 @@ def test_action_log_row_of_a_subject_that_is_gone(official_client):
     html = page(official_client, "backoffice:log", "en")
     assert "<td>Verified the organisation</td><td>–</td>" in html
     assert "<td>Verified the organisation</td><td>Kvar</td>" in html
+
+
+def test_action_log_names_subjects_by_a_column_as_their_str(official_client):
+    """SUBJECT_NAMES' kinds are named from one column read with the records: that column is
+    their str()."""
+    organisation = OrganisationFactory(name="Förening <x>")
+    follow_up = follow_up_create(actor=OfficialFactory(), year=2031, agreement=AgreementFactory())
+    for subject in (organisation, follow_up):
+        assert str(getattr(subject, SUBJECT_NAMES[type(subject)])) == str(subject)
+    gone = OrganisationFactory()
+    gone_id = gone.pk
+    for subject in (organisation, gone):
+        ActionRecord.objects.create(
+            actor=None, action_type="organisations.organisation.verified", subject=subject
+        )
+    gone.delete()
+    html = page(official_client, "backoffice:log", "en")
+    assert "<td>Verified the organisation</td><td>Förening &lt;x&gt;</td>" in html
+    assert "<td>2031</td>" in html  # follow_up_create logs the follow-up
+    assert ActionRecord.objects.filter(object_id=gone_id).exists()
+    assert "<td>Verified the organisation</td><td>–</td>" in html
 
 
 def test_dashboard_items(official_client):
