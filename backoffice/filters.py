@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from compact.models import Signature
+from compact.models import Agreement, Signature
 from core.filters import FilterSet
 from organisations.models import Organisation
 
@@ -25,6 +25,10 @@ class OrganisationFilter(FilterSet):
 
 
 class SignatureFilter(FilterSet):
+    # The versions' labels only (str(): title and version), not their preambles.
+    agreement = django_filters.ModelChoiceFilter(
+        queryset=Agreement.objects.only("pk", "title", "version_label")
+    )
     q = django_filters.CharFilter(
         label=_("Organisation"), field_name="organisation__name", lookup_expr="icontains"
     )
@@ -40,7 +44,7 @@ class SignatureFilter(FilterSet):
 
     class Meta:
         model = Signature
-        fields = ["agreement"]
+        fields = []
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(withdrawn_at__isnull=(value == "effective"))
