@@ -408,7 +408,9 @@ def _subject_name():
     return Case(
         *(
             When(
-                content_type_id=ContentType.objects.get_for_model(model).pk,
+                # By name, not by id: a kept query holds nothing read from the database.
+                content_type__app_label=model._meta.app_label,
+                content_type__model=model._meta.model_name,
                 then=Cast(
                     Subquery(
                         model._base_manager.filter(pk=OuterRef("object_id")).values(column)[:1]
