@@ -7,14 +7,17 @@ from django import forms
 from django.utils.translation import get_language
 from django_filters.fields import ModelChoiceIterator
 
+from core.data_version import data_version, kept_by_data_version
 from core.kept_queries import kept_rows
 
 
 class ListedModelChoiceIterator(ModelChoiceIterator):
-    """A filter's model choices read with one plain query. Django reads them through
+    """A filter's model choices read with one plain query, kept under the data version
+    (core/data_version.py: read again after any write). Django reads them through
     ``QuerySet.iterator()``, on PostgreSQL a server-side cursor: DECLARE, FETCH and CLOSE,
     and outside a transaction a cursor WITH HOLD (1 ms more than the query for the two
-    versions of the signature list's filter). A filter's options are few."""
+    versions of the signature list's filter). A filter's options are few, and the kept
+    instances are shared: not to be changed."""
 
     def __init__(self, field, *, kept_as):
         super().__init__(field)
@@ -25,7 +28,12 @@ class ListedModelChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         if getattr(self.field, "null_label", None) is not None:
             yield (self.field.null_value, self.field.null_label)
-        for obj in kept_rows(self.kept_as, self.queryset.all):
+        queryset = self.queryset
+        for obj in kept_by_data_version(
+            self.kept_as,
+            data_version(queryset.db),
+            lambda: kept_rows(self.kept_as, queryset.all),
+        ):
             yield self.choice(obj)
 
 

@@ -246,3 +246,22 @@ class LoggedModel(ChoiceLabels, models.Model):
     def history(self):
         """This object's records, newest first."""
         return ActionRecord.objects.about(self).select_related("actor")
+
+
+class DataVersion(models.Model):
+    """One row: a token that changes with every committed write to the portal's own tables
+    (on PostgreSQL, by triggers: core/data_version.py). What is worked out from those tables
+    can be kept under it and stays exact."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.CharField(max_length=36, editable=False)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="core_one_data_version")
+        ]
+
+    def __str__(self):
+        return self.version

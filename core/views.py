@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from core.access import public
+from core.data_version import data_version, kept_by_data_version
 from core.kept_queries import kept_rows
 from core.public_cache import cached_public_page
 
@@ -45,7 +46,10 @@ class ForgivingPaginationMixin:
     A view naming ``kept_as`` reads its count and its page's rows with kept queries
     (core/kept_queries.py), keyed by that name, the URL's arguments, the filter form's
     cleaned data and the page's bounds: its queryset (``get_queryset()`` and the filters)
-    must depend on nothing else of the request (not on who asks)."""
+    must depend on nothing else of the request (not on who asks), and read only the
+    portal's tables. Under the same key and data version (core/data_version.py: no write
+    since) the count and the rows are not read again: the same for every official until
+    anything changes. The rows are shared: page_columns' rows are not to be changed."""
 
     kept_as: str | None = None
 
@@ -53,7 +57,10 @@ class ForgivingPaginationMixin:
         paginator = self.get_paginator(queryset, page_size)
         key = self._list_key()
         if key is not None:
-            paginator.count = _kept_count((key, "count"), queryset)
+            version = data_version(queryset.db)
+            paginator.count = kept_by_data_version(
+                (key, "count"), version, lambda: _kept_count((key, "count"), queryset)
+            )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         columns = getattr(self, "page_columns", None)
         if key is None:
@@ -61,9 +68,13 @@ class ForgivingPaginationMixin:
                 page.object_list = columns(page.object_list)
         else:
             bottom, top = (page.number - 1) * paginator.per_page, page.end_index()
-            page.object_list = kept_rows(
+            page.object_list = kept_by_data_version(
                 (key, bottom, top),
-                lambda: columns(queryset[bottom:top]) if columns else queryset[bottom:top],
+                version,
+                lambda: kept_rows(
+                    (key, bottom, top),
+                    lambda: columns(queryset[bottom:top]) if columns else queryset[bottom:top],
+                ),
             )
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -46,7 +46,9 @@ def test_model_choices_are_read_in_one_query_without_a_server_side_cursor():
     field = SignatureFilter().form["agreement"]
     with CaptureQueriesContext(connection) as queries:
         html = str(field)
-    assert [q["sql"].split()[0] for q in queries] == ["SELECT"]
+    # The data version (none: this test's transaction has written), then the one query.
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "SELECT"]
+    assert "core_dataversion" in queries[0]["sql"] and "compact_agreement" in queries[1]["sql"]
     assert html.count("<option") == 3 and "(1.0)" in html and "(2.0)" in html
     areas = SignatoryFilter().form["area"]
     ActivityAreaFactory(), ActivityAreaFactory()
