@@ -31,6 +31,7 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
 from django.utils.translation import get_language
 
 KEPT = 200  # entries per process, the least recently used forgotten first
@@ -141,7 +142,7 @@ def kept_by_data_version(key: Hashable, version: str | None, compute: Callable):
     if kept is not _MISSING and not settings.KEPT_QUERIES_CHECK:
         return kept
     computed = compute()
-    if kept is not _MISSING and kept != computed:  # the test settings' check
+    if kept is not _MISSING and _compared(kept) != _compared(computed):  # the test settings' check
         raise DataVersionStale(
             f"Kept under data version {version} as {key!r}, and now otherwise: a write the "
             f"version did not follow.\nkept: {kept!r}\nnow:  {computed!r}"
@@ -156,6 +157,16 @@ def kept_by_data_version(key: Hashable, version: str | None, compute: Callable):
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return computed
+
+
+def _compared(value):
+    """A kept value as the check compares it: model instances by their fields' values (a
+    model instance equals any other with its primary key)."""
+    if isinstance(value, list | tuple):
+        return [_compared(item) for item in value]
+    if isinstance(value, Model):
+        return (type(value), {k: v for k, v in value.__dict__.items() if k != "_state"})
+    return value
 
 
 def forget_kept(**kwargs) -> None:

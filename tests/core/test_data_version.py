@@ -132,3 +132,14 @@ def test_the_lists_show_a_committed_write_at_once(client):
     organisation.save(update_fields=["name"])
     html = client.get(signatures).content.decode()
     assert "Omdöpt" in html and "Andra" not in html
+
+
+@pytest.mark.django_db
+def test_the_check_compares_model_instances_by_their_fields():
+    data_version_module.forget_kept()
+    organisation = OrganisationFactory(name="Före")
+    kept_by_data_version("test.instances", "v1", lambda: [Organisation.objects.get()])
+    organisation.name = "Efter"
+    organisation.save(update_fields=["name"])
+    with pytest.raises(DataVersionStale):  # the same primary key, another name
+        kept_by_data_version("test.instances", "v1", lambda: [Organisation.objects.get()])
