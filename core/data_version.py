@@ -1,25 +1,29 @@
 """The database's data version: what is worked out from the portal's tables, kept under a
 token that changes with every committed write to them, so that what is kept stays exact.
 
-On PostgreSQL a trigger on every table of the portal's own apps (their models, the
-many-to-many tables included) sets ``core_dataversion``'s one row to a new random token
-when a transaction that wrote to any of them commits: a deferred constraint trigger (run at
-commit, once per transaction, after the transaction's own locks: it waits for no one but
-another committing transaction, so it adds no deadlock), and one for TRUNCATE. The token is
-committed with the writes: a reader that sees a token sees every write before it.
+On PostgreSQL a deferred trigger on every table of the portal's own apps (their models, the
+many-to-many tables included; and one for TRUNCATE) marks a transaction that writes to any
+of them, once; at its commit, after every other deferred check (foreign keys included),
+``core_dataversion``'s one row gets a new random token (migration core 0005). The token is
+committed with the writes: a reader that sees a token sees every write before it. A
+transaction holds that row only at the very end of its commit, waiting for nothing else:
+commits that wrote queue there briefly, and no deadlock comes of it. (Django's
+``check_constraints()``, which tests and loaddata use, sets the token mid-transaction.)
 
 ``data_version()`` reads the token, or None where nothing may be kept: on another database
 (SQLite: ``make run``), before any write since the triggers were put in place, or in a
 transaction that has written (its own writes are not in the token until it commits).
-``kept_by_data_version(key, version, compute)`` keeps ``compute()`` per key, language and
-token in the process (at most KEPT, of the latest token only): read under a token, it holds
-at least what the database held when the token was read, which is what a reader asking
-afterwards is owed.
+``kept_by_data_version(key, version, compute)`` keeps ``compute()`` per key, language, time
+zone and token in the process (at most KEPT entries, of one token: another forgets them).
+Read under a token, what is kept holds at least what the database held when the token was
+read, which is what a reader asking afterwards is owed. What is computed must depend on
+nothing but the portal's tables and the key (not on who asks, not on the clock).
 
-Not covered, by design: tables of other apps (sessions, allauth's), which nothing kept
-reads; writes with triggers turned off (``session_replication_role = replica``, e.g. a
-``pg_restore --disable-triggers``): restart the portal after such a restore. The test
-settings (``KEPT_QUERIES_CHECK``) compute anew on every call and fail on a difference.
+Not followed, by design: tables of other apps (sessions, allauth's, content types: these
+change only in a migrate, after which the portal restarts); writes with triggers turned off
+(``session_replication_role = replica``, e.g. ``pg_restore --disable-triggers``): restart
+the portal after such a restore. The test settings (``KEPT_QUERIES_CHECK``) compute anew on
+every call and fail on a difference under a token that has not changed meanwhile.
 """
 
 import threading
@@ -30,8 +34,9 @@ from pathlib import Path
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import get_language
 
 KEPT = 200  # entries per process, the least recently used forgotten first
@@ -47,12 +52,12 @@ class DataVersionStale(AssertionError):
     table without the trigger, or a computation reading something the token does not follow."""
 
 
-def portal_tables(apps=global_apps) -> list[str]:
+def portal_tables() -> list[str]:
     """The tables of the portal's own apps (those in the project's directory, not installed
     packages), many-to-many tables included; not the data version's own."""
     root = Path(settings.BASE_DIR).resolve()
     tables = []
-    for app_config in apps.get_app_configs():
+    for app_config in global_apps.get_app_configs():
         path = Path(app_config.path).resolve()
         if not path.is_relative_to(root) or {"site-packages", "dist-packages"} & set(path.parts):
             continue
@@ -64,51 +69,63 @@ def portal_tables(apps=global_apps) -> list[str]:
     return sorted(set(tables))
 
 
-def install_triggers(using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> list[str]:
-    """The data version's triggers on every portal table that lacks them (PostgreSQL only):
-    run after every migrate (core.apps), so a new table gets them too. Returns the tables it
-    put them on."""
+def install_triggers(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The data version's triggers on every portal table that lacks either (PostgreSQL, once
+    migration core 0005 has made their function), in one transaction: run after every
+    migrate (core.apps), so a new table gets them too. Returns the tables it changed."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []
-    existing = set(connection.introspection.table_names())
-    added = []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = %s AND pg_catalog.pg_table_is_visible(c.oid)",
-            [TRIGGER],
-        )
-        done = {name for (name,) in cursor.fetchall()}
-        for table in portal_tables(apps):
-            if table not in existing or table in done:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SELECT to_regproc('core_bump_data_version') IS NOT NULL")
+        if not cursor.fetchone()[0]:  # core migrated below 0005
+            return []
+        existing = set(connection.introspection.table_names(cursor))
+        followed = _followed(cursor)
+        changed = []
+        for table in portal_tables():
+            if table not in existing:
                 continue
             quoted = connection.ops.quote_name(table)
-            cursor.execute(
-                f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
-                f"ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-                "EXECUTE FUNCTION core_bump_data_version()"
-            )
-            cursor.execute(
-                f"CREATE OR REPLACE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON {quoted} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION core_bump_data_version()"
-            )
-            added.append(table)
-    return added
+            if (table, TRIGGER) not in followed:
+                cursor.execute(
+                    f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
+                    f"ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                    "EXECUTE FUNCTION core_bump_data_version()"
+                )
+            if (table, TRUNCATE_TRIGGER) not in followed:
+                cursor.execute(
+                    f"CREATE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON {quoted} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION core_bump_data_version()"
+                )
+            if not {(table, TRIGGER), (table, TRUNCATE_TRIGGER)} <= followed:
+                changed.append(table)
+    return changed
+
+
+def _followed(cursor) -> set[tuple[str, str]]:
+    """(table, trigger) for the data version's triggers that exist."""
+    cursor.execute(
+        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname IN (%s, %s) AND pg_catalog.pg_table_is_visible(c.oid)",
+        [TRIGGER, TRUNCATE_TRIGGER],
+    )
+    return set(cursor.fetchall())
 
 
 def tables_without_triggers(using: str = DEFAULT_DB_ALIAS) -> list[str]:
-    """Portal tables the data version does not follow (PostgreSQL): none, after a migrate."""
+    """Portal tables the data version does not follow (on PostgreSQL: none after a migrate;
+    elsewhere it follows none)."""
     connection = connections[using]
+    if connection.vendor != "postgresql":
+        return portal_tables()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname IN (%s, %s) AND pg_catalog.pg_table_is_visible(c.oid) "
-            "GROUP BY c.relname HAVING count(*) = 2",
-            [TRIGGER, TRUNCATE_TRIGGER],
-        )
-        followed = {name for (name,) in cursor.fetchall()}
-    return [table for table in portal_tables() if table not in followed]
+        followed = _followed(cursor)
+    return [
+        table
+        for table in portal_tables()
+        if not {(table, TRIGGER), (table, TRUNCATE_TRIGGER)} <= followed
+    ]
 
 
 def data_version(using: str = DEFAULT_DB_ALIAS) -> str | None:
@@ -128,13 +145,15 @@ _lock = threading.Lock()
 _MISSING = object()
 
 
-def kept_by_data_version(key: Hashable, version: str | None, compute: Callable):
-    """``compute()``, kept per key, language and data version (``version``: data_version(),
-    read before). A version of None: computed, not kept. What is kept is shared by every
-    request of the process: it must not be changed by its callers."""
+def kept_by_data_version(
+    key: Hashable, version: str | None, compute: Callable, *, using: str = DEFAULT_DB_ALIAS
+):
+    """``compute()``, kept per key, language, time zone and data version (``version``:
+    data_version(using), read before). A version of None: computed, not kept. What is kept
+    is shared by every request of the process: its callers must not change it."""
     if version is None:
         return compute()
-    full_key = (key, get_language(), version)
+    full_key = (key, get_language(), timezone.get_current_timezone_name(), version)
     with _lock:
         kept = _kept.get(full_key, _MISSING)
         if kept is not _MISSING:
@@ -142,14 +161,18 @@ def kept_by_data_version(key: Hashable, version: str | None, compute: Callable):
     if kept is not _MISSING and not settings.KEPT_QUERIES_CHECK:
         return kept
     computed = compute()
-    if kept is not _MISSING and _compared(kept) != _compared(computed):  # the test settings' check
+    if (
+        kept is not _MISSING
+        and _compared(kept) != _compared(computed)
+        and data_version(using) == version  # the test settings' check, if nothing was written
+    ):
         raise DataVersionStale(
             f"Kept under data version {version} as {key!r}, and now otherwise: a write the "
             f"version did not follow.\nkept: {kept!r}\nnow:  {computed!r}"
         )
     global _kept_version
     with _lock:
-        if version != _kept_version:  # what was kept under another version is not read again
+        if version != _kept_version:  # what was kept under another token is not read again
             _kept.clear()
             _kept_version = version
         _kept[full_key] = computed
@@ -160,12 +183,16 @@ def kept_by_data_version(key: Hashable, version: str | None, compute: Callable):
 
 
 def _compared(value):
-    """A kept value as the check compares it: model instances by their fields' values (a
-    model instance equals any other with its primary key)."""
+    """A kept value as the check compares it: model instances by their fields' values and
+    the related instances read with them (an instance equals any other with its primary
+    key)."""
     if isinstance(value, list | tuple):
         return [_compared(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _compared(item) for name, item in value.items()}
     if isinstance(value, Model):
-        return (type(value), {k: v for k, v in value.__dict__.items() if k != "_state"})
+        fields = {name: item for name, item in value.__dict__.items() if name != "_state"}
+        return (type(value), _compared(fields), _compared(value._state.fields_cache))
     return value
 
 

@@ -33,6 +33,7 @@ class ListedModelChoiceIterator(ModelChoiceIterator):
             self.kept_as,
             data_version(queryset.db),
             lambda: kept_rows(self.kept_as, queryset.all),
+            using=queryset.db,
         ):
             yield self.choice(obj)
 
@@ -47,7 +48,8 @@ class FilterSet(django_filters.FilterSet):
     request (a queryset given as a callable of it): its first request's would be kept. Its
     model choices are read with ListedModelChoiceIterator, by a query kept per filter
     (core.kept_queries): a form that narrows a field's queryset per request must not be
-    built on this class."""
+    built on this class. The choices are kept under the data version too
+    (core/data_version.py): read again after any write."""
 
     def get_form_class(self):
         cls = type(self)

@@ -59,7 +59,10 @@ class ForgivingPaginationMixin:
         if key is not None:
             version = data_version(queryset.db)
             paginator.count = kept_by_data_version(
-                (key, "count"), version, lambda: _kept_count((key, "count"), queryset)
+                (key, "count"),
+                version,
+                lambda: _kept_count((key, "count"), queryset),
+                using=queryset.db,
             )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         columns = getattr(self, "page_columns", None)
@@ -75,6 +78,7 @@ class ForgivingPaginationMixin:
                     (key, bottom, top),
                     lambda: columns(queryset[bottom:top]) if columns else queryset[bottom:top],
                 ),
+                using=queryset.db,
             )
         return paginator, page, page.object_list, page.has_other_pages()
 

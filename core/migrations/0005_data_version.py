@@ -1,38 +1,66 @@
-"""The data version (core/data_version.py): its one-row table and, on PostgreSQL, the
-function its triggers call. The triggers themselves are put on every table of the portal's
-apps after each migrate (core.data_version.install_triggers), new tables included."""
+"""The data version (core/data_version.py): its one-row table and, on PostgreSQL, what its
+triggers call. The triggers themselves are put on every table of the portal's apps after
+each migrate (core.data_version.install_triggers), new tables included.
+
+A write's deferred trigger does not take the version's row itself: once per transaction it
+adds a row to core_dataversion_pending, whose own deferred trigger is queued behind every
+other check of the commit (foreign keys included) and only then takes the row and sets a
+new token. A transaction holds the version's row only at the very end of its commit, when
+it waits for nothing else: no deadlock."""
 
 from django.db import migrations, models
 
-CREATE_FUNCTION = """
+CREATE = [
+    "CREATE TABLE core_dataversion_pending (id bigserial PRIMARY KEY)",
+    """
 CREATE FUNCTION core_bump_data_version() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-    -- Once per transaction: a new token, committed with the writes that caused it.
+    -- Once per transaction: a pending row, whose trigger sets the token at commit.
     IF current_setting('core.data_version_bumped_in', true)
             IS DISTINCT FROM txid_current()::text THEN
         PERFORM set_config('core.data_version_bumped_in', txid_current()::text, true);
-        INSERT INTO core_dataversion (id, version) VALUES (1, gen_random_uuid()::text)
-        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
+        INSERT INTO core_dataversion_pending DEFAULT VALUES;
     END IF;
     RETURN NULL;
 END;
 $$
-"""
-DROP_FUNCTION = "DROP FUNCTION IF EXISTS core_bump_data_version() CASCADE"
+""",
+    """
+CREATE FUNCTION core_set_data_version() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    DELETE FROM core_dataversion_pending WHERE id = NEW.id;
+    INSERT INTO core_dataversion (id, version) VALUES (1, gen_random_uuid()::text)
+    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
+    RETURN NULL;
+END;
+$$
+""",
+    """
+CREATE CONSTRAINT TRIGGER core_set_data_version AFTER INSERT ON core_dataversion_pending
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION core_set_data_version()
+""",
+]
+DROP = [
+    "DROP FUNCTION IF EXISTS core_bump_data_version() CASCADE",  # the portal tables' triggers
+    "DROP TABLE IF EXISTS core_dataversion_pending",
+    "DROP FUNCTION IF EXISTS core_set_data_version()",
+]
 
 
-def _execute(schema_editor, statement):
+def _execute(schema_editor, statements):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(statement, params=None)
+        for statement in statements:
+            schema_editor.execute(statement, params=None)
 
 
-def create_function(apps, schema_editor):
-    _execute(schema_editor, CREATE_FUNCTION)
+def create_functions(apps, schema_editor):
+    _execute(schema_editor, CREATE)
 
 
-def drop_function(apps, schema_editor):
-    _execute(schema_editor, DROP_FUNCTION)  # CASCADE: the triggers go with it
+def drop_functions(apps, schema_editor):
+    _execute(schema_editor, DROP)
 
 
 class Migration(migrations.Migration):
@@ -62,5 +90,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(create_function, drop_function),
+        migrations.RunPython(create_functions, drop_functions),
     ]

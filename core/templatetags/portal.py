@@ -370,9 +370,10 @@ def filter_fields(filterset):
     language), kept per form class, language, prefix, whether it was given data, what each
     field was given and each model field's choices: a filter form renders from nothing else
     (its errors come from the same values and choices; the test settings render it anew and
-    compare). The key is read from the form class's fields, so a kept form is not built at
-    all (its copies of the fields cost more than the key). Rendered, the signature list's
-    four filters cost a fifth of its page; the choices are still read on every request."""
+    compare). The key is read from the form class's fields, so a kept form is not built
+    here (its copies of the fields cost more than the key; a bound one the view has built to
+    filter). Rendered, the signature list's four filters cost a fifth of its page; the
+    model choices in the key are kept under the data version (core.filters)."""
     form_class = filterset.get_form_class()
     prefix = filterset.form_prefix
     fields = form_class.base_fields
