@@ -1,14 +1,18 @@
 """The database's data version: what is worked out from the portal's tables, kept under a
 token that changes with every committed write to them, so that what is kept stays exact.
 
-On PostgreSQL a deferred trigger on every table of the portal's own apps (their models, the
-many-to-many tables included; and one for TRUNCATE) marks a transaction that writes to any
-of them, once; at its commit, after every other deferred check (foreign keys included),
-``core_dataversion``'s one row gets a new random token (migration core 0005). The token is
-committed with the writes: a reader that sees a token sees every write before it. A
-transaction holds that row only at the very end of its commit, waiting for nothing else:
-commits that wrote queue there briefly, and no deadlock comes of it. (Django's
-``check_constraints()``, which tests and loaddata use, sets the token mid-transaction.)
+On PostgreSQL a trigger on every table of the portal's own apps (their models, the
+many-to-many tables included), after each statement that writes to it (TRUNCATE too),
+marks the transaction once; at its commit, after every other deferred check (foreign keys
+included), ``core_dataversion``'s one row gets a new random token (migration core 0005).
+The token is committed with the writes: a reader that sees a token sees every write before
+it. A transaction holds that row only at the very end of its commit, waiting for nothing
+else, so committing writers queue there briefly (the portal's rate of writes is far below
+what that allows) and no deadlock comes of it, unless the transaction makes its deferred
+checks immediate first (``SET CONSTRAINTS ALL IMMEDIATE``: Django's ``check_constraints()``
+in tests and loaddata), which sets the token then. A REPEATABLE READ or SERIALIZABLE
+transaction that writes would fail at commit after another's write: the portal uses READ
+COMMITTED.
 
 ``data_version()`` reads the token, or None where nothing may be kept: on another database
 (SQLite: ``make run``), before any write since the triggers were put in place, or in a
@@ -21,9 +25,9 @@ nothing but the portal's tables and the key (not on who asks, not on the clock).
 
 Not followed, by design: tables of other apps (sessions, allauth's, content types: these
 change only in a migrate, after which the portal restarts); writes with triggers turned off
-(``session_replication_role = replica``, e.g. ``pg_restore --disable-triggers``): restart
-the portal after such a restore. The test settings (``KEPT_QUERIES_CHECK``) compute anew on
-every call and fail on a difference under a token that has not changed meanwhile.
+(``session_replication_role = replica``, as a restore may do): restart the portal after
+restoring a database. The test settings (``KEPT_QUERIES_CHECK``) compute anew on every call
+and fail on a difference under a token that has not changed meanwhile.
 """
 
 import threading
@@ -41,7 +45,6 @@ from django.utils.translation import get_language
 
 KEPT = 200  # entries per process, the least recently used forgotten first
 TRIGGER = "core_data_version"
-TRUNCATE_TRIGGER = "core_data_version_truncate"
 _VERSION_SQL = (
     "SELECT version FROM core_dataversion WHERE id = 1 AND txid_current_if_assigned() IS NULL"
 )
@@ -70,9 +73,9 @@ def portal_tables() -> list[str]:
 
 
 def install_triggers(using: str = DEFAULT_DB_ALIAS) -> list[str]:
-    """The data version's triggers on every portal table that lacks either (PostgreSQL, once
-    migration core 0005 has made their function), in one transaction: run after every
-    migrate (core.apps), so a new table gets them too. Returns the tables it changed."""
+    """The data version's trigger on every portal table that lacks it, or has it turned off
+    (PostgreSQL, once migration core 0005 has made its function), in one transaction: run
+    after every migrate (core.apps), so a new table gets it too. Returns those tables."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []
@@ -82,35 +85,25 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> list[str]:
             return []
         existing = set(connection.introspection.table_names(cursor))
         followed = _followed(cursor)
-        changed = []
-        for table in portal_tables():
-            if table not in existing:
-                continue
-            quoted = connection.ops.quote_name(table)
-            if (table, TRIGGER) not in followed:
-                cursor.execute(
-                    f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
-                    f"ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-                    "EXECUTE FUNCTION core_bump_data_version()"
-                )
-            if (table, TRUNCATE_TRIGGER) not in followed:
-                cursor.execute(
-                    f"CREATE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON {quoted} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION core_bump_data_version()"
-                )
-            if not {(table, TRIGGER), (table, TRUNCATE_TRIGGER)} <= followed:
-                changed.append(table)
+        changed = [table for table in portal_tables() if table in existing - followed]
+        for table in changed:
+            cursor.execute(
+                f"CREATE OR REPLACE TRIGGER {TRIGGER} "
+                "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {connection.ops.quote_name(table)} FOR EACH STATEMENT "
+                "EXECUTE FUNCTION core_bump_data_version()"
+            )
     return changed
 
 
-def _followed(cursor) -> set[tuple[str, str]]:
-    """(table, trigger) for the data version's triggers that exist."""
+def _followed(cursor) -> set[str]:
+    """The tables whose data version trigger exists and is on."""
     cursor.execute(
-        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE t.tgname IN (%s, %s) AND pg_catalog.pg_table_is_visible(c.oid)",
-        [TRIGGER, TRUNCATE_TRIGGER],
+        "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname = %s AND t.tgenabled <> 'D' AND pg_catalog.pg_table_is_visible(c.oid)",
+        [TRIGGER],
     )
-    return set(cursor.fetchall())
+    return {name for (name,) in cursor.fetchall()}
 
 
 def tables_without_triggers(using: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -121,11 +114,7 @@ def tables_without_triggers(using: str = DEFAULT_DB_ALIAS) -> list[str]:
         return portal_tables()
     with connection.cursor() as cursor:
         followed = _followed(cursor)
-    return [
-        table
-        for table in portal_tables()
-        if not {(table, TRIGGER), (table, TRUNCATE_TRIGGER)} <= followed
-    ]
+    return [table for table in portal_tables() if table not in followed]
 
 
 def data_version(using: str = DEFAULT_DB_ALIAS) -> str | None:

@@ -2,16 +2,19 @@
 triggers call. The triggers themselves are put on every table of the portal's apps after
 each migrate (core.data_version.install_triggers), new tables included.
 
-A write's deferred trigger does not take the version's row itself: once per transaction it
-adds a row to core_dataversion_pending, whose own deferred trigger is queued behind every
-other check of the commit (foreign keys included) and only then takes the row and sets a
-new token. A transaction holds the version's row only at the very end of its commit, when
-it waits for nothing else: no deadlock."""
+A portal table's trigger runs after each statement that writes to it (not deferred: it
+leaves no pending events on the table, so a later ALTER TABLE in the same transaction is
+not refused), and once per transaction adds a row to core_dataversion_pending. That row's
+deferred trigger runs at commit and queues another behind every other check of the commit
+(foreign keys included); only the second takes the version's row and sets a new token. A
+transaction holds that row only at the very end of its commit, when it waits for nothing
+else: no deadlock."""
 
 from django.db import migrations, models
 
 CREATE = [
-    "CREATE TABLE core_dataversion_pending (id bigserial PRIMARY KEY)",
+    "CREATE TABLE core_dataversion_pending "
+    "(id bigserial PRIMARY KEY, last boolean NOT NULL DEFAULT false)",
     """
 CREATE FUNCTION core_bump_data_version() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
@@ -31,8 +34,13 @@ CREATE FUNCTION core_set_data_version() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     DELETE FROM core_dataversion_pending WHERE id = NEW.id;
-    INSERT INTO core_dataversion (id, version) VALUES (1, gen_random_uuid()::text)
-    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
+    IF NOT NEW.last THEN
+        -- Queued now, at commit: behind every check the transaction's statements queued.
+        INSERT INTO core_dataversion_pending (last) VALUES (true);
+    ELSE
+        INSERT INTO core_dataversion (id, version) VALUES (1, gen_random_uuid()::text)
+        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
+    END IF;
     RETURN NULL;
 END;
 $$

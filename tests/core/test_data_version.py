@@ -7,11 +7,10 @@ import re
 import threading
 import time
 
-import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -65,7 +64,8 @@ def test_a_committed_write_gives_a_new_version_and_a_writing_transaction_none():
     except RuntimeError:
         pass
     assert data_version() == second  # rolled back: nothing changed
-    assert Organisation.objects.filter(pk=-1).update(name="x") == 0  # a statement, no row
+    with transaction.atomic():
+        assert list(Organisation.objects.select_for_update()[:1])  # a lock writes nothing
     assert data_version() == second
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE compact_signature CASCADE")
@@ -108,6 +108,11 @@ def test_the_test_settings_check_what_was_kept(monkeypatch):
     # than what was kept, not a fault.
     monkeypatch.setattr(data_version_module, "data_version", lambda using=None: "v2")
     kept_by_data_version("test.checked", "v1", lambda: 3)
+
+
+def _without_tokens(response):
+    """A page without what differs on every request (its CSRF token, its CSP nonce)."""
+    return re.sub(r'(value|nonce)="[^"]*"', "", response.content.decode())
 
 
 def _count(html):
@@ -158,41 +163,96 @@ def test_the_check_compares_model_instances_by_their_fields(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_commit_waiting_on_a_foreign_key_does_not_deadlock_with_the_version():
-    """Two writers: the second locks an organisation, the first then refers to it (its foreign
-    key is checked at commit and waits). The version's row is taken after every check, so
-    both commit; taken at the first write, they deadlocked."""
+    """Two writers: the other locks an organisation and writes; this one writes, then refers
+    to that organisation (its foreign key is checked at commit, and waits for the other).
+    The version's row is taken after every check of a commit, so both commit; taken at the
+    first write, they deadlocked."""
     organisation = OrganisationFactory()
     official = OfficialFactory()
-    settings = connection.settings_dict
-    url = (
-        f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-    )
-    outcome = {}
+    locked, outcome = threading.Event(), {}
 
-    def locking():
-        with psycopg.connect(url) as other:
-            other.execute(
-                "SELECT 1 FROM organisations_organisation WHERE id = %s FOR UPDATE",
-                [organisation.pk],
-            )
-            other.execute(
-                "UPDATE accounts_user SET last_login = now() WHERE id = %s", [official.pk]
-            )
-            time.sleep(1.5)
-            other.commit()
-            outcome["locking"] = "committed"
+    def other_writer():
+        other = connections[DEFAULT_DB_ALIAS]  # this thread's own connection
+        try:
+            with transaction.atomic(), other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM organisations_organisation WHERE id = %s FOR UPDATE",
+                    [organisation.pk],
+                )
+                cursor.execute(
+                    "UPDATE accounts_user SET last_login = now() WHERE id = %s", [official.pk]
+                )
+                locked.set()
+                # Commit once the other commit waits for this lock (at most 10 s).
+                for _ in range(200):
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                        "current_database() AND wait_event_type = 'Lock' "
+                        "AND pid <> pg_backend_pid()"
+                    )
+                    if cursor.fetchone()[0]:
+                        outcome["waited"] = True
+                        break
+                    time.sleep(0.05)
+            outcome["committed"] = True
+        finally:
+            locked.set()
+            other.close()
 
-    thread = threading.Thread(target=locking)
+    thread = threading.Thread(target=other_writer)
     thread.start()
-    time.sleep(0.4)
+    assert locked.wait(10)
     with transaction.atomic():
         OrganisationFactory()  # a write first: the version's row, if it were taken now
         SignatureFactory(organisation=organisation)  # refers to the locked organisation
-    thread.join()
-    assert outcome == {"locking": "committed"}
+    thread.join(15)
+    assert outcome == {"waited": True, "committed": True}
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM core_dataversion_pending")
-        assert cursor.fetchone()[0] == 0  # each commit's pending row is gone with it
+        assert cursor.fetchone()[0] == 0  # each commit's pending rows are gone with it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_leaves_no_pending_event_on_its_table():
+    """A migration may write rows and then alter their table in one transaction: the
+    version's trigger queues nothing on the portal's tables (a deferred one per row did,
+    and PostgreSQL refused the ALTER TABLE)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO organisations_activityarea (name, name_sv, name_en, slug) "
+            "VALUES ('x', 'x', 'x', 'x')"
+        )
+        cursor.execute("ALTER TABLE organisations_activityarea ADD COLUMN scratch integer")
+        cursor.execute("ALTER TABLE organisations_activityarea DROP COLUMN scratch")
+    assert data_version() is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lists_kept_are_what_they_read_again():
+    """The test settings' check on kept lists: each list, filtered and paged, read twice
+    with nothing written between (the second time compared with what was kept)."""
+    data_version_module.forget_kept()
+    official = OfficialFactory(totp=True)
+    for number in range(60):
+        SignatureFactory(organisation__name=f"Förening {number}")
+    Organisation.objects.first().log_action("organisations.organisation.verified", actor=official)
+    client = Client()
+    sign_in_with_second_factor(client, official)
+    client.get(reverse("backoffice:dashboard"))  # the message of signing in, shown
+    for name, query in (
+        ("backoffice:signatures", ""),
+        ("backoffice:signatures", "?page=2&state=effective"),
+        ("backoffice:organisations", "?q=F%C3%B6rening"),
+        ("backoffice:log", ""),
+    ):
+        for language in ("sv", "en"):
+            with translation.override(language):
+                url = reverse(name) + query
+            first = client.get(url)
+            assert first.status_code == 200
+            again = client.get(url)  # kept, and checked
+            assert _without_tokens(again) == _without_tokens(first)
+    assert data_version_module._kept  # kept (and so checked), not computed each time
 
 
 @pytest.mark.django_db(transaction=True)
