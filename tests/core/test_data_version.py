@@ -1,6 +1,7 @@
 """The data version: a new token with every committed write to a portal table (PostgreSQL
 triggers on all of them), none inside a transaction that has written; what is kept under it
-is computed once per key, language and token, and the lists show a committed write at once.
+is computed once per key, language, time zone and token, and the lists show a committed
+write at once.
 The list tests run as production does (KEPT_QUERIES_CHECK off)."""
 
 import re
@@ -12,12 +13,13 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core import data_version as data_version_module
 from core.data_version import (
     DataVersionStale,
     data_version,
+    install_triggers,
     kept_by_data_version,
     portal_tables,
     tables_without_triggers,
@@ -38,6 +40,17 @@ def test_every_portal_table_is_followed():
     assert {"compact_signature", "core_actionrecord", "accounts_user"} <= set(tables)
     assert "accounts_user_groups" in tables  # many-to-many tables too
     assert "django_session" not in tables and "core_dataversion" not in tables
+    assert tables_without_triggers() == []
+
+
+@pytest.mark.django_db
+def test_a_trigger_missing_or_turned_off_is_put_back():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER core_data_version ON compact_signature")
+        cursor.execute("ALTER TABLE compact_agreement DISABLE TRIGGER core_data_version")
+    missing = {"compact_signature", "compact_agreement"}
+    assert set(tables_without_triggers()) == missing
+    assert set(install_triggers()) == missing
     assert tables_without_triggers() == []
 
 
@@ -91,8 +104,10 @@ def test_kept_per_key_language_and_version():
         with translation.override("en"):
             assert kept_by_data_version("test.kept", "v1", compute) == 4  # another language
         assert kept_by_data_version("test.kept", "v1", compute) == 3
-        assert kept_by_data_version("test.kept", None, compute) == 5  # no version: not kept
-        assert kept_by_data_version("test.kept", None, compute) == 6
+        with timezone.override("Europe/London"):
+            assert kept_by_data_version("test.kept", "v1", compute) == 5  # another time zone
+        assert kept_by_data_version("test.kept", None, compute) == 6  # no version: not kept
+        assert kept_by_data_version("test.kept", None, compute) == 7
 
 
 @pytest.mark.django_db
